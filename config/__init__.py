@@ -1,0 +1,1 @@
+"""Default configuration and note templates shipped with interview-followup."""

@@ -1,0 +1,1 @@
+"""Thin adapters between the daemon and calendars and mailboxes."""

@@ -1,0 +1,1 @@
+"""The interview-followup daemon: pure decisions and the loop that carries them out."""

@@ -1,0 +1,173 @@
+"""The normalised data every part of the daemon speaks: events, people, interviews, draft keys.
+
+Connectors turn their system's records into these frozen values; the pure core
+(`detect`, `compose`, `proofread`, `plan`) only ever sees these.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+
+class ResponseStatus(enum.StrEnum):
+    """An attendee's answer to the invitation (iCalendar PARTSTAT, Google responseStatus)."""
+
+    ACCEPTED = "accepted"
+    TENTATIVE = "tentative"
+    DECLINED = "declined"
+    NEEDS_ACTION = "needs-action"
+
+
+class EventStatus(enum.StrEnum):
+    """The event's own status (iCalendar STATUS, Google status)."""
+
+    CONFIRMED = "confirmed"
+    TENTATIVE = "tentative"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on an invitation: an attendee or the organiser.
+
+    `is_resource` marks rooms and equipment (CUTYPE=ROOM/RESOURCE, Google's
+    `resource`); `is_self` is set when the source knows the entry is the
+    calendar's owner (Google's `self`). `optional` marks non-required guests.
+    """
+
+    email: str
+    name: str = ""
+    response: ResponseStatus = ResponseStatus.NEEDS_ACTION
+    is_resource: bool = False
+    is_self: bool = False
+    optional: bool = False
+    non_participant: bool = False
+
+
+@dataclass(frozen=True)
+class Event:
+    """One timed occurrence of a calendar event.
+
+    `start` and `end` are timezone-aware and carry the event's own zone, so
+    deadlines can be shown in it. `occurrence` identifies the occurrence within
+    a series (its original start, i.e. the RECURRENCE-ID for a moved instance);
+    for a single event it equals `start`. `description` is the raw text, which
+    may contain HTML.
+    """
+
+    source: str
+    uid: str
+    title: str
+    start: datetime
+    end: datetime
+    occurrence: datetime
+    description: str = ""
+    location: str = ""
+    organizer: Person | None = None
+    attendees: tuple[Person, ...] = ()
+    status: EventStatus = EventStatus.CONFIRMED
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """An interviewer who gets a thank-you note."""
+
+    email: str
+    name: str = ""
+
+    @property
+    def first_name(self) -> str:
+        """The name to greet them by, or "" when only the address is known."""
+        return self.name.split()[0] if self.name.split() else ""
+
+
+@dataclass(frozen=True)
+class Interview:
+    """A finished interview you attended, with everything a note needs."""
+
+    event: Event
+    recipients: tuple[Recipient, ...]
+    company: str = ""
+    role: str = ""
+    topics: tuple[str, ...] = ()
+    promises: tuple[str, ...] = ()
+
+    @property
+    def ended_at(self) -> datetime:
+        """When the interview ended, in the event's own zone."""
+        return self.event.end
+
+
+@dataclass(frozen=True, order=True)
+class DraftKey:
+    """The identity of one thank-you draft; a key is drafted at most once, ever.
+
+    `occurrence` is the occurrence's original start in UTC (`YYYYMMDDTHHMMSSZ`)
+    and `recipient` the lower-cased address, so the key is the same however
+    the source spells them.
+    """
+
+    source: str
+    uid: str
+    occurrence: str
+    recipient: str
+
+    def __str__(self) -> str:
+        return f"{self.source}|{self.uid}|{self.occurrence}|{self.recipient}"
+
+    @property
+    def marker(self) -> str:
+        """A stable token derived from the key, carried by the draft to find it again."""
+        return hashlib.sha256(str(self).encode()).hexdigest()[:32]
+
+
+def key_for(event: Event, recipient_email: str) -> DraftKey:
+    """The draft key of one interviewer's note for one event occurrence."""
+    occurrence = event.occurrence.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return DraftKey(event.source, event.uid, occurrence, recipient_email.lower())
+
+
+def deadline_for(ended_at: datetime, hours: float) -> datetime:
+    """The moment a thank-you stops counting: `hours` of elapsed time after the end.
+
+    The result keeps the event's own zone, so it is shown in the wall-clock
+    time of the place the interview happened, correct across DST changes.
+    """
+    tz = ended_at.tzinfo
+    return (ended_at.astimezone(UTC) + timedelta(hours=hours)).astimezone(tz)
+
+
+class DraftStatus(enum.StrEnum):
+    """Where a draft key is in its life, as the ledger records it."""
+
+    CREATING = "creating"  # intent written, the mailbox has not confirmed the draft yet
+    DRAFTED = "drafted"
+    SENT = "sent"
+    DELETED = "deleted"  # a tombstone: never drafted again
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    """What the ledger knows of one draft key."""
+
+    key: DraftKey
+    status: DraftStatus
+    event_title: str
+    company: str
+    role: str
+    recipient_name: str
+    recipient_email: str
+    ended_at: datetime
+    deadline: datetime
+    message_id: str
+    subject: str
+    problems: tuple[str, ...] = ()
+    draft_ref: str = ""
+    attempts: int = 0
+    last_error: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
