@@ -1,0 +1,48 @@
+"""Small builders for the daemon's model values, so tests say only what matters to them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from daemon.config import You
+from daemon.model import Event, EventStatus, Person, ResponseStatus
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=BERLIN)
+YOU = You(name="Alex Rivera", email="alex@example.com")
+ME = Person("alex@example.com", "Alex Rivera", ResponseStatus.ACCEPTED)
+
+
+def person(email: str, name: str = "", **flags: object) -> Person:
+    """An attendee who accepted, unless `flags` say otherwise."""
+    values: dict[str, object] = {"response": ResponseStatus.ACCEPTED} | flags
+    return Person(email, name, **values)  # type: ignore[arg-type]
+
+
+def event(
+    title: str = "Acme <> Alex – Technical Screen",
+    *,
+    ended_ago: timedelta = timedelta(minutes=30),
+    length: timedelta = timedelta(hours=1),
+    attendees: tuple[Person, ...] = (ME, person("priya.raman@acme.example", "Priya Raman")),
+    organizer: Person | None = None,
+    description: str = "",
+    status: EventStatus = EventStatus.CONFIRMED,
+    uid: str = "uid-1@example.com",
+    now: datetime = NOW,
+) -> Event:
+    """A timed event that ended `ended_ago` before `now`."""
+    end = now - ended_ago
+    return Event(
+        source="test",
+        uid=uid,
+        title=title,
+        start=end - length,
+        end=end,
+        occurrence=end - length,
+        description=description,
+        organizer=organizer,
+        attendees=attendees,
+        status=status,
+    )

@@ -1,0 +1,216 @@
+"""Which events are finished interviews of yours, and who gets a note."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from builders import ME, NOW, YOU, event, person
+
+from daemon.detect import finished_interviews, interview_from, interviewers
+from daemon.model import EventStatus, Recipient, ResponseStatus
+
+GRACE = timedelta(minutes=10)
+LOOKBACK = timedelta(hours=48)
+
+
+def detect(*events):
+    return finished_interviews(events, YOU, NOW, grace=GRACE, lookback=LOOKBACK)
+
+
+def test_a_finished_screen_is_an_interview_with_its_interviewer():
+    [interview] = detect(event())
+    assert interview.recipients == (Recipient("priya.raman@acme.example", "Priya Raman"),)
+    assert interview.company == "Acme"
+
+
+@pytest.mark.parametrize(
+    ("ended_ago", "found"),
+    [
+        (timedelta(minutes=5), False),  # inside the grace period
+        (timedelta(minutes=10), True),
+        (timedelta(hours=47), True),
+        (timedelta(hours=49), False),  # beyond the lookback
+        (timedelta(hours=-2), False),  # still to come
+    ],
+)
+def test_only_interviews_ended_between_lookback_and_grace_count(ended_ago, found):
+    assert bool(detect(event(ended_ago=ended_ago))) is found
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Interview with Acme",
+        "Acme <> Alex – Technical Screen",
+        "Phone screen: Acme",
+        "Acme onsite – final round",
+        "Hiring Manager chat (Acme)",
+        "Panel: Acme platform team",
+        "System design – Acme",
+    ],
+)
+def test_interview_titles_are_recognised(title):
+    assert detect(event(title))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Mock interview with Jordan",
+        "Interview prep",
+        "Prep for Acme interview",
+        "Weekly team sync",
+        "Lunch",
+        "Interview debrief – Acme",
+    ],
+)
+def test_events_that_are_not_your_interview_produce_nothing(title):
+    assert detect(event(title)) == []
+
+
+def test_an_ats_invite_without_the_word_in_the_title_is_recognised_from_its_description():
+    invite = event(
+        "Alex Rivera / Acme",
+        organizer=person("no-reply@greenhouse.io", "Greenhouse"),
+        description="Your interview for Senior Backend Engineer has been scheduled.",
+    )
+    [interview] = detect(invite)
+    assert [r.email for r in interview.recipients] == ["priya.raman@acme.example"]
+
+
+def test_cancelled_and_declined_interviews_produce_nothing():
+    declined_me = replace(ME, response=ResponseStatus.DECLINED)
+    declined = event(attendees=(declined_me, person("priya.raman@acme.example", "Priya")))
+    assert detect(event(status=EventStatus.CANCELLED), declined) == []
+
+
+def test_interviews_you_conduct_with_only_colleagues_produce_nothing():
+    you = replace(YOU, own_domains=("currentco.example",))
+    conducted = event(
+        "Interview: candidate for Backend",
+        attendees=(ME, person("sam@currentco.example", "Sam"), person("kim@currentco.example")),
+    )
+    assert interview_from(conducted, you) is None
+
+
+def test_an_ats_invite_naming_another_candidate_is_not_yours():
+    conducted = event(description="Candidate: Morgan Smith\nInterviewers: Priya Raman")
+    assert detect(conducted) == []
+
+
+def test_panel_recipients_exclude_you_rooms_declined_optional_silent_and_schedulers():
+    panel = event(
+        attendees=(
+            ME,
+            person("priya.raman@acme.example", "Priya Raman"),
+            person("JOSE.MULLER@acme.example", "José Müller"),
+            person("everest@acme.example", "Everest (6)", is_resource=True),
+            person("c_188@resource.calendar.google.com", "Room 4"),
+            person("dan@acme.example", "Dan", response=ResponseStatus.DECLINED),
+            person("coord@acme.example", "Coordinator", non_participant=True),
+            person("no-reply@acme.example", "Acme"),
+            person("recruiting+invites@acme.example", "Acme Recruiting"),
+            person("alex@example.com", "Alex again"),
+        ),
+        organizer=person("scheduling@acme.example", "Acme Scheduling"),
+    )
+    assert interviewers(panel, YOU) == (
+        Recipient("priya.raman@acme.example", "Priya Raman"),
+        Recipient("jose.muller@acme.example", "José Müller"),
+    )
+
+
+def test_an_organiser_who_only_schedules_is_not_thanked():
+    invite = event(organizer=person("jamie.coordinator@acme.example", "Jamie Coordinator"))
+    assert [r.email for r in interviewers(invite, YOU)] == ["priya.raman@acme.example"]
+
+
+def test_the_organiser_is_thanked_when_nobody_else_is_invited():
+    invite = event(attendees=(ME,), organizer=person("sam.taylor@globex.example", "Sam Taylor"))
+    assert interviewers(invite, YOU) == (Recipient("sam.taylor@globex.example", "Sam Taylor"),)
+
+
+def test_an_interviewers_line_narrows_the_recipients():
+    invite = event(
+        attendees=(
+            ME,
+            person("priya.raman@acme.example", "Priya Raman"),
+            person("jamie@acme.example", "Jamie Coordinator"),
+        ),
+        description="Interviewers: Priya Raman",
+    )
+    assert [r.name for r in interviewers(invite, YOU)] == ["Priya Raman"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["bad address@acme.example", "x@acme.example\r\nBcc: evil@example.org", "nobody", "a@b"],
+)
+def test_unusable_addresses_are_skipped_and_logged(address, caplog):
+    invite = event(attendees=(ME, person(address, "Mallory")))
+    assert interviewers(invite, YOU) == ()
+    assert "unusable address" in caplog.text
+
+
+def test_a_name_is_guessed_from_a_dotted_address_only():
+    invite = event(attendees=(ME, person("priya.raman@acme.example"), person("pr@acme.example")))
+    assert [r.name for r in interviewers(invite, YOU)] == ["Priya Raman", ""]
+
+
+def test_names_with_line_breaks_are_flattened():
+    invite = event(
+        attendees=(ME, person("priya.raman@acme.example", "Priya\r\nBcc: x@evil.example"))
+    )
+    [recipient] = interviewers(invite, YOU)
+    assert "\n" not in recipient.name and "\r" not in recipient.name
+
+
+def test_company_role_topics_and_promises_come_from_the_notes():
+    notes = (
+        "<p><b>Company:</b> ACME Robotics</p><p>Role: Staff Engineer</p>"
+        "<p>Topics: event sourcing; on-call</p><p>Promised: send my portfolio</p>"
+    )
+    interview = interview_from(event(description=notes), YOU)
+    assert interview is not None
+    assert (interview.company, interview.role) == ("ACME Robotics", "Staff Engineer")
+    assert interview.topics == ("event sourcing", "on-call")
+    assert interview.promises == ("send my portfolio",)
+
+
+def test_company_keeps_the_titles_spelling_of_the_interviewers_domain():
+    title = "DeepMind-ish <> Alex: Onsite"
+    invite = event(title, attendees=(ME, person("li@deepmind-ish.example", "Li")))
+    interview = interview_from(invite, YOU)
+    assert interview is not None
+    assert interview.company == "DeepMind-ish"
+
+
+def test_company_from_the_domain_when_the_title_does_not_name_it():
+    invite = event("Technical interview", attendees=(ME, person("li@globex.example", "Li")))
+    interview = interview_from(invite, YOU)
+    assert interview is not None
+    assert interview.company == "Globex"
+
+
+def test_company_from_a_two_level_suffix_domain():
+    interview = interview_from(
+        event("Technical interview", attendees=(ME, person("li.wei@monzo.co.uk", "Li Wei"))), YOU
+    )
+    assert interview is not None
+    assert interview.company == "Monzo"
+
+
+def test_role_from_a_for_the_role_phrase():
+    interview = interview_from(event("Interview for the Senior Data Engineer role"), YOU)
+    assert interview is not None
+    assert interview.role == "Senior Data Engineer"
+
+
+def test_a_spoken_promise_in_the_notes_is_found():
+    interview = interview_from(
+        event(description="Great chat. I'll send my portfolio tomorrow."), YOU
+    )
+    assert interview is not None
+    assert interview.promises == ("send my portfolio tomorrow",)
