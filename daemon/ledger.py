@@ -1,0 +1,205 @@
+"""The ledger: one SQLite row per draft key, the daemon's memory across cycles and crashes.
+
+A key is written as `creating` before the mailbox is touched and updated once
+the mailbox answers, so an interrupted cycle can be healed without drafting
+twice. The database lives in the private state directory (0700, file 0600),
+in WAL mode, with a schema version table for later migrations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from daemon.model import DraftKey, DraftRecord, DraftStatus
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS drafts (
+    source TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    occurrence TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    status TEXT NOT NULL,
+    event_title TEXT NOT NULL,
+    company TEXT NOT NULL,
+    role TEXT NOT NULL,
+    recipient_name TEXT NOT NULL,
+    ended_at TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    draft_ref TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (source, uid, occurrence, recipient)
+);
+"""
+
+
+class LedgerError(Exception):
+    """The ledger cannot be opened or used; the message says why in one line."""
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) if needed and make sure only you can enter it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+class Ledger:
+    """The SQLite ledger of every draft key the daemon has handled."""
+
+    def __init__(self, path: Path) -> None:
+        ensure_private_dir(path.parent)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+            os.close(fd)
+            self._db = sqlite3.connect(path, timeout=10, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except (OSError, sqlite3.Error) as error:
+            raise LedgerError(f"cannot open the ledger {path}: {error}") from None
+        self.path = path
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def records(self) -> dict[DraftKey, DraftRecord]:
+        """Every draft key the ledger knows, with what it knows of it."""
+        rows = self._db.execute("SELECT * FROM drafts ORDER BY ended_at, recipient")
+        names = [column[0] for column in rows.description]
+        found = (_record(dict(zip(names, row, strict=True))) for row in rows.fetchall())
+        return {record.key: record for record in found}
+
+    def begin(self, record: DraftRecord, now: datetime) -> None:
+        """Write the intent to create `record`'s draft, counting the attempt."""
+        values = _columns(record) | {"updated_at": now.isoformat()}
+        values["attempts"] = record.attempts + 1
+        names = ", ".join(values)
+        marks = ", ".join(f":{name}" for name in values)
+        updates = ", ".join(f"{n} = excluded.{n}" for n in values if n not in _KEY_COLUMNS)
+        with self._transaction():
+            self._db.execute(
+                f"INSERT INTO drafts ({names}) VALUES ({marks}) "
+                f"ON CONFLICT (source, uid, occurrence, recipient) DO UPDATE SET {updates}",
+                values,
+            )
+
+    def mark_drafted(self, key: DraftKey, draft_ref: str, now: datetime) -> None:
+        """The mailbox holds the draft now, under `draft_ref`."""
+        self._update(key, now, status=DraftStatus.DRAFTED.value, draft_ref=draft_ref, last_error="")
+
+    def set_status(
+        self, key: DraftKey, status: DraftStatus, now: datetime, error: str = ""
+    ) -> None:
+        """Record a new status (sent, deleted, failed), with the reason for a failure."""
+        self._update(key, now, status=status.value, last_error=error)
+
+    def note_error(self, key: DraftKey, error: str, now: datetime) -> None:
+        """Remember why the last attempt on `key` failed; its status stays as it is."""
+        self._update(key, now, last_error=error)
+
+    def _update(self, key: DraftKey, now: datetime, **values: str) -> None:
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        params = values | _key_columns(key) | {"updated_at": now.isoformat()}
+        with self._transaction():
+            self._db.execute(
+                f"UPDATE drafts SET {assignments}, updated_at = :updated_at WHERE "
+                "source = :source AND uid = :uid AND occurrence = :occurrence "
+                "AND recipient = :recipient",
+                params,
+            )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self._db.executescript(_SCHEMA)  # every statement is IF NOT EXISTS
+        with self._transaction():
+            version = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+            if version is None:
+                self._db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        if version is not None and version > SCHEMA_VERSION:
+            raise LedgerError(
+                f"the ledger was written by a newer interview-followup (schema {version}); "
+                "upgrade before running this one"
+            )
+
+
+_KEY_COLUMNS = ("source", "uid", "occurrence", "recipient")
+
+
+def _key_columns(key: DraftKey) -> dict[str, str]:
+    return {
+        "source": key.source,
+        "uid": key.uid,
+        "occurrence": key.occurrence,
+        "recipient": key.recipient,
+    }
+
+
+def _columns(record: DraftRecord) -> dict[str, object]:
+    created = record.created_at.isoformat() if record.created_at else ""
+    columns: dict[str, object] = dict(_key_columns(record.key))
+    return columns | {
+        "status": record.status.value,
+        "event_title": record.event_title,
+        "company": record.company,
+        "role": record.role,
+        "recipient_name": record.recipient_name,
+        "ended_at": record.ended_at.isoformat(),
+        "deadline": record.deadline.isoformat(),
+        "message_id": record.message_id,
+        "subject": record.subject,
+        "problems": json.dumps(list(record.problems)),
+        "draft_ref": record.draft_ref,
+        "last_error": record.last_error,
+        "created_at": created,
+    }
+
+
+def _record(row: dict[str, object]) -> DraftRecord:
+    def text(name: str) -> str:
+        return str(row[name])
+
+    return DraftRecord(
+        key=DraftKey(text("source"), text("uid"), text("occurrence"), text("recipient")),
+        status=DraftStatus(text("status")),
+        event_title=text("event_title"),
+        company=text("company"),
+        role=text("role"),
+        recipient_name=text("recipient_name"),
+        recipient_email=text("recipient"),
+        ended_at=datetime.fromisoformat(text("ended_at")),
+        deadline=datetime.fromisoformat(text("deadline")),
+        message_id=text("message_id"),
+        subject=text("subject"),
+        problems=tuple(json.loads(text("problems"))),
+        draft_ref=text("draft_ref"),
+        attempts=int(str(row["attempts"])),
+        last_error=text("last_error"),
+        created_at=datetime.fromisoformat(text("created_at")) if row["created_at"] else None,
+        updated_at=datetime.fromisoformat(text("updated_at")),
+    )

@@ -1,0 +1,167 @@
+"""Deciding what one cycle should do: pure, from `now`, the interviews, the ledger and the mailbox.
+
+`plan()` returns small frozen actions that carry everything the executor
+needs, so the executor only performs I/O. A draft key is planned for creation
+only when the ledger has never seen it, or when an earlier attempt may have
+been interrupted (then the executor first looks for the draft it may have
+left behind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from daemon.compose import Template, compose_note
+from daemon.config import You
+from daemon.message import DraftMessage, message_id_for
+from daemon.model import (
+    DraftKey,
+    DraftRecord,
+    DraftStatus,
+    Interview,
+    Recipient,
+    deadline_for,
+    key_for,
+)
+from daemon.proofread import proofread
+from daemon.protocols import DraftState
+from daemon.text import one_line
+
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class CreateDraft:
+    """Create one thank-you draft; `recovering` when an earlier attempt may have succeeded."""
+
+    record: DraftRecord
+    message: DraftMessage
+    recovering: bool = False
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """The mailbox shows the user sent or deleted a draft: record it."""
+
+    key: DraftKey
+    status: DraftStatus
+
+
+@dataclass(frozen=True)
+class Reconcile:
+    """An interrupted creation whose interview is gone from the calendar: find or give up."""
+
+    key: DraftKey
+    message_id: str
+
+
+@dataclass(frozen=True)
+class GiveUp:
+    """Creation failed too often: stop trying and show it as failed."""
+
+    key: DraftKey
+    reason: str
+
+
+Action = CreateDraft | RecordOutcome | Reconcile | GiveUp
+
+
+def plan(
+    now: datetime,
+    interviews: Sequence[Interview],
+    ledger: Mapping[DraftKey, DraftRecord],
+    observed: Mapping[DraftKey, DraftState],
+    drafting: Drafting,
+) -> list[Action]:
+    """The actions that bring the mailbox and the ledger up to date with the calendar.
+
+    `observed` holds what the mailbox says of drafts the ledger has as drafted.
+    """
+    actions: list[Action] = [
+        RecordOutcome(key, DraftStatus(state.value))
+        for key, state in sorted(observed.items())
+        if state is not DraftState.PENDING and ledger[key].status is DraftStatus.DRAFTED
+    ]
+    wanted: set[DraftKey] = set()
+    for interview in interviews:
+        for recipient in interview.recipients:
+            key = key_for(interview.event, recipient.email)
+            wanted.add(key)
+            action = _for_recipient(now, interview, recipient, ledger.get(key), drafting)
+            if action is not None:
+                actions.append(action)
+    actions.extend(
+        Reconcile(key, record.message_id)
+        for key, record in sorted(ledger.items())
+        if record.status is DraftStatus.CREATING and key not in wanted
+    )
+    return actions
+
+
+@dataclass(frozen=True)
+class Drafting:
+    """What composing a draft needs besides the interview: who you are, the template, the rules."""
+
+    you: You
+    template: Template
+    deadline_hours: float
+
+
+def _for_recipient(
+    now: datetime,
+    interview: Interview,
+    recipient: Recipient,
+    record: DraftRecord | None,
+    drafting: Drafting,
+) -> Action | None:
+    if record is None:
+        return draft_for(now, interview, recipient, drafting, attempts=0)
+    if record.status is not DraftStatus.CREATING:
+        return None  # drafted once, ever: sent, deleted and failed keys stay as they are
+    if record.attempts >= MAX_ATTEMPTS:
+        return GiveUp(record.key, record.last_error or "the mailbox did not take the draft")
+    return draft_for(now, interview, recipient, drafting, attempts=record.attempts, recovering=True)
+
+
+def draft_for(
+    now: datetime,
+    interview: Interview,
+    recipient: Recipient,
+    drafting: Drafting,
+    *,
+    attempts: int,
+    recovering: bool = False,
+) -> CreateDraft:
+    """The composed, proofread draft for one interviewer, with its ledger record."""
+    you = drafting.you
+    key = key_for(interview.event, recipient.email)
+    note = compose_note(interview, recipient, you, drafting.template)
+    message = DraftMessage(
+        from_name=you.name,
+        from_email=you.email,
+        to_name=recipient.name,
+        to_email=recipient.email,
+        subject=note.subject,
+        body=note.body,
+        message_id=message_id_for(key, you.email),
+        date=now,
+    )
+    record = DraftRecord(
+        key=key,
+        status=DraftStatus.CREATING,
+        event_title=one_line(interview.event.title),
+        company=interview.company,
+        role=interview.role,
+        recipient_name=recipient.name,
+        recipient_email=recipient.email,
+        ended_at=interview.ended_at,
+        deadline=deadline_for(interview.ended_at, drafting.deadline_hours),
+        message_id=message.message_id,
+        subject=note.subject,
+        problems=tuple(proofread(note, interview, recipient, you)),
+        attempts=attempts,
+        created_at=now,
+    )
+    return CreateDraft(record, message, recovering)

@@ -1,0 +1,204 @@
+"""Planning and executing: a draft key is drafted at most once, ever, across crashes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.message import EmailMessage
+
+import pytest
+from builders import ME, NOW, YOU, event, person
+
+from daemon.compose import default_template
+from daemon.detect import finished_interviews
+from daemon.executor import create, execute
+from daemon.ledger import Ledger, LedgerError
+from daemon.model import DraftStatus
+from daemon.plan import MAX_ATTEMPTS, CreateDraft, Drafting, GiveUp, Reconcile, RecordOutcome, plan
+from daemon.protocols import ConnectorError, CreatedDraft, DraftState
+
+DRAFTING = Drafting(YOU, default_template(), deadline_hours=24)
+
+
+class MemoryMailbox:
+    """A mailbox in a dict, with switches to make it fail the way real ones do."""
+
+    def __init__(self) -> None:
+        self.drafts: dict[str, EmailMessage] = {}
+        self.states: dict[str, DraftState] = {}
+        self.fail_create: Exception | None = None
+        self.lose_response = False
+
+    def create_draft(self, message: EmailMessage) -> str:
+        if self.fail_create:
+            raise self.fail_create
+        ref = f"d{len(self.drafts) + 1}"
+        self.drafts[ref] = message
+        self.states[ref] = DraftState.PENDING
+        if self.lose_response:
+            raise ConnectorError("connection dropped after the draft was stored")
+        return ref
+
+    def find_draft(self, message_id: str) -> str | None:
+        return next((r for r, m in self.drafts.items() if m["Message-ID"] == message_id), None)
+
+    def draft_state(self, draft: CreatedDraft) -> DraftState:
+        return self.states[draft.ref]
+
+    def draft_link(self, ref: str) -> str:
+        return f"memory:{ref}"
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    ledger = Ledger(tmp_path / "state" / "ledger.sqlite3")
+    yield ledger
+    ledger.close()
+
+
+def interviews(*events):
+    return finished_interviews(
+        events, YOU, NOW, grace=timedelta(minutes=10), lookback=timedelta(hours=48)
+    )
+
+
+PANEL = event(
+    attendees=(
+        ME,
+        person("priya.raman@acme.example", "Priya Raman"),
+        person("jose@acme.example", "José"),
+    ),
+)
+
+
+def cycle(ledger, mailbox, now=NOW, found=None):
+    records = ledger.records()
+    observed = {
+        k: mailbox.draft_state(
+            CreatedDraft(r.draft_ref, r.message_id, r.recipient_email, r.subject)
+        )
+        for k, r in records.items()
+        if r.status is DraftStatus.DRAFTED
+    }
+    actions = plan(
+        now, found if found is not None else interviews(PANEL), records, observed, DRAFTING
+    )
+    execute(actions, ledger, mailbox, now)
+    return actions
+
+
+def test_one_draft_per_interviewer_and_none_on_the_next_cycle(ledger):
+    mailbox = MemoryMailbox()
+    first = cycle(ledger, mailbox)
+    assert sorted(m["To"].addresses[0].addr_spec for m in mailbox.drafts.values()) == [
+        "jose@acme.example",
+        "priya.raman@acme.example",
+    ]
+    assert all(isinstance(a, CreateDraft) for a in first)
+    assert cycle(ledger, mailbox) == []
+    assert len(mailbox.drafts) == 2
+    assert {r.status for r in ledger.records().values()} == {DraftStatus.DRAFTED}
+
+
+def test_a_deleted_draft_is_a_tombstone_never_recreated(ledger):
+    mailbox = MemoryMailbox()
+    cycle(ledger, mailbox)
+    mailbox.states["d1"] = DraftState.DELETED
+    mailbox.states["d2"] = DraftState.SENT
+    actions = cycle(ledger, mailbox)
+    assert sorted(type(a).__name__ for a in actions) == ["RecordOutcome", "RecordOutcome"]
+    assert sorted(r.status.value for r in ledger.records().values()) == ["deleted", "sent"]
+    assert cycle(ledger, mailbox) == []
+    assert len(mailbox.drafts) == 2
+
+
+def test_a_lost_create_response_is_healed_without_a_duplicate(ledger):
+    mailbox = MemoryMailbox()
+    mailbox.lose_response = True
+    cycle(ledger, mailbox)
+    assert {r.status for r in ledger.records().values()} == {DraftStatus.CREATING}
+    mailbox.lose_response = False
+    actions = cycle(ledger, mailbox)
+    assert all(isinstance(a, CreateDraft) and a.recovering for a in actions)
+    assert len(mailbox.drafts) == 2
+    assert {r.draft_ref for r in ledger.records().values()} == {"d1", "d2"}
+
+
+def test_a_crash_between_create_and_record_is_healed_without_a_duplicate(ledger):
+    mailbox = MemoryMailbox()
+    [action, _] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    ledger.begin(action.record, NOW)
+    mailbox.create_draft(action.message.as_email())  # the process dies before recording
+    cycle(ledger, mailbox)
+    assert len(mailbox.drafts) == 2
+    assert ledger.records()[action.record.key].draft_ref == "d1"
+
+
+def test_creation_that_keeps_failing_gives_up_and_says_why(ledger):
+    mailbox = MemoryMailbox()
+    mailbox.fail_create = ConnectorError("Drafts folder is read-only")
+    for _ in range(MAX_ATTEMPTS):
+        cycle(ledger, mailbox)
+    assert {r.attempts for r in ledger.records().values()} == {MAX_ATTEMPTS}
+    actions = cycle(ledger, mailbox)
+    assert all(isinstance(a, GiveUp) for a in actions) and len(actions) == 2
+    records = ledger.records().values()
+    assert {(r.status, r.last_error) for r in records} == {
+        (DraftStatus.FAILED, "Drafts folder is read-only")
+    }
+    assert cycle(ledger, mailbox) == [] and mailbox.drafts == {}
+
+
+def test_an_interrupted_draft_whose_interview_vanished_is_reconciled(ledger):
+    mailbox = MemoryMailbox()
+    mailbox.lose_response = True
+    cycle(ledger, mailbox)
+    mailbox.lose_response = False
+    actions = cycle(ledger, mailbox, found=[])
+    assert all(isinstance(a, Reconcile) for a in actions)
+    assert {r.status for r in ledger.records().values()} == {DraftStatus.DRAFTED}
+
+
+def test_the_record_carries_the_deadline_in_the_events_zone_and_the_proofreading(ledger):
+    [action, _] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    record = action.record
+    assert record.deadline == PANEL.end + timedelta(hours=24)
+    assert record.deadline.utcoffset() == PANEL.end.utcoffset()
+    assert "placeholder left in: [a topic you discussed]" in record.problems
+    execute([action], ledger, MemoryMailbox(), NOW)
+    stored = ledger.records()[record.key]
+    assert (stored.deadline, stored.problems, stored.status) == (
+        record.deadline,
+        record.problems,
+        DraftStatus.DRAFTED,
+    )
+
+
+def test_recording_an_outcome_only_touches_drafted_keys(ledger):
+    mailbox = MemoryMailbox()
+    cycle(ledger, mailbox)
+    records = ledger.records()
+    observed = dict.fromkeys(records, DraftState.SENT)
+    assert all(isinstance(a, RecordOutcome) for a in plan(NOW, [], records, observed, DRAFTING))
+
+
+def test_create_returns_the_ref_it_recorded(ledger):
+    [action, _] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    assert create(action, ledger, MemoryMailbox(), NOW) == "d1"
+
+
+def test_the_ledger_lives_in_a_private_directory(tmp_path):
+    path = tmp_path / "state" / "ledger.sqlite3"
+    Ledger(path).close()
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_ledger_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "ledger.sqlite3"
+    Ledger(path).close()
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE schema_version SET version = 99")
+    with pytest.raises(LedgerError, match="newer"):
+        Ledger(path)
