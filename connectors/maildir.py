@@ -1,0 +1,282 @@
+"""A `Mailbox` kept in local Maildir folders, as mutt, neomutt, aerc and notmuch read them.
+
+Drafts are written atomically (tmp/, fsync, rename into cur/) with the Draft
+flag, so every Maildir client lists them as drafts. The reference of a draft
+is its Maildir unique key, the part of the file name before the info suffix
+(`:2,D`): clients rename the file when they change its flags, and some sync
+tools (mbsync, offlineimap) append `,U=<uid>` to the name, but the key
+survives both.
+
+Whether a draft that left the Drafts folder was sent is decided from the
+optional Sent folder: by Message-ID, or by To address and Subject, because
+mutt and Thunderbird give the sent copy a fresh Message-ID.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import errno
+import itertools
+import logging
+import os
+import secrets
+import socket
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
+from pathlib import Path
+
+from daemon.protocols import ConnectorError, CreatedDraft, DraftState
+
+log = logging.getLogger(__name__)
+
+# Maildir files are stored with the platform's line ending, LF: that is what
+# mutt, dovecot, notmuch and Python's own `mailbox.Maildir` write and expect
+# (CRLF is only the wire format of SMTP and IMAP). Generating with LF keeps the
+# headers and body consistent; clients convert to CRLF when they send.
+_FILE_POLICY = email.policy.default.clone(linesep="\n")
+_HEADER_PARSER = BytesHeaderParser(policy=email.policy.default)
+
+_SUBDIRS = ("tmp", "new", "cur")
+# Scan new/ before cur/: a client moving a file new/ -> cur/ between the two
+# listings is then still seen once.
+_LISTED = ("new", "cur")
+_DRAFT_FLAG = "D"
+_TRASHED_FLAG = "T"
+# What may follow the unique key in a file name: the info suffix, or a sync
+# tool's extra fields (mbsync and offlineimap append ",U=<uid>").
+_KEY_ENDS = (":", ",")
+_MAX_HEADER_BYTES = 256 * 1024
+_counter = itertools.count()
+
+
+class MaildirMailbox:
+    """Drafts in one Maildir folder; sent mail optionally looked up in another."""
+
+    def __init__(self, drafts: Path, sent: Path | None = None) -> None:
+        self._drafts = drafts.expanduser().absolute()
+        self._sent = sent.expanduser().absolute() if sent is not None else None
+
+    def create_draft(self, message: EmailMessage) -> str:
+        """Write `message` into Drafts/cur with the D flag and return its unique key."""
+        data = message.as_bytes(policy=_FILE_POLICY)
+        try:
+            _ensure_maildir(self._drafts)
+            key = _new_key()
+            _deliver(self._drafts, key, f"2,{_DRAFT_FLAG}", data)
+        except OSError as exc:
+            raise ConnectorError(
+                f"cannot write a draft into {self._drafts}: {_reason(exc)}"
+            ) from exc
+        log.debug("wrote draft %s into %s", key, self._drafts)
+        return key
+
+    def find_draft(self, message_id: str) -> str | None:
+        """The key of a (not trashed) draft whose Message-ID is `message_id`."""
+        if not self._drafts.is_dir():
+            return None
+        wanted = _normalise_id(message_id)
+        if not wanted:
+            return None
+        for path in self._files(self._drafts):
+            if _TRASHED_FLAG in _flags(path.name):
+                continue
+            headers = _read_headers(path)
+            if headers is not None and _normalise_id(_header_text(headers, "Message-ID")) == wanted:
+                return _key_of(path.name)
+        return None
+
+    def draft_state(self, draft: CreatedDraft) -> DraftState:
+        """PENDING while in Drafts, SENT if a copy is in Sent, DELETED otherwise."""
+        if not all((self._drafts / sub).is_dir() for sub in _LISTED):
+            raise ConnectorError(f"the Drafts folder {self._drafts} is missing or not a Maildir")
+        path = self._locate(draft.ref)
+        if path is not None:
+            trashed = _TRASHED_FLAG in _flags(path.name)
+            return DraftState.DELETED if trashed else DraftState.PENDING
+        return DraftState.SENT if self._was_sent(draft) else DraftState.DELETED
+
+    def draft_link(self, ref: str) -> str:
+        """The draft's file path now, or the Drafts folder if the draft is gone."""
+        try:
+            path = self._locate(ref)
+        except ConnectorError:
+            path = None
+        return str(path if path is not None else self._drafts)
+
+    def _locate(self, ref: str) -> Path | None:
+        """The file of the draft with unique key `ref`, whatever its flags now are.
+
+        Looks twice before giving up, so a client renaming the file while it is
+        being looked for does not make the draft seem gone.
+        """
+        if not ref:
+            return None
+        for _attempt in range(2):
+            for path in self._files(self._drafts):
+                if _key_of(path.name) == ref:
+                    return path
+        return None
+
+    def _was_sent(self, draft: CreatedDraft) -> bool:
+        if self._sent is None:
+            return False
+        if not self._sent.is_dir():
+            log.debug("Sent folder %s does not exist; treating it as empty", self._sent)
+            return False
+        return any(
+            headers is not None and _is_sent_copy(headers, draft)
+            for headers in map(_read_headers, self._files(self._sent))
+        )
+
+    def _files(self, maildir: Path) -> Iterator[Path]:
+        """The message files in new/ and cur/ of `maildir`, dot-files skipped."""
+        for sub in _LISTED:
+            folder = maildir / sub
+            try:
+                names = sorted(entry.name for entry in folder.iterdir())
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise ConnectorError(f"cannot read the Maildir {folder}: {_reason(exc)}") from exc
+            yield from (folder / name for name in names if not name.startswith("."))
+
+
+def _ensure_maildir(root: Path) -> None:
+    """Create `root` (and missing parents) and its tmp/new/cur with mode 0700."""
+    missing = [p for p in (root, *root.parents) if not p.exists()]
+    for path in reversed(missing):
+        _mkdir_private(path)
+    for sub in _SUBDIRS:
+        _mkdir_private(root / sub)
+
+
+def _mkdir_private(path: Path) -> None:
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+    else:
+        log.info("created folder %s", path)
+
+
+def _new_key() -> str:
+    """A Maildir unique name: time, microseconds, pid, counter, random, host."""
+    now = time.time()
+    host = socket.gethostname().replace("/", r"\057").replace(":", r"\072")
+    host = host.replace(",", r"\054") or "localhost"
+    return (
+        f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{next(_counter)}"
+        f"R{secrets.token_hex(8)}.{host}"
+    )
+
+
+def _deliver(maildir: Path, key: str, info: str, data: bytes) -> None:
+    """Write `data` to tmp/, fsync it, and rename it into cur/ as `key:info`."""
+    tmp = maildir / "tmp" / key
+    dest = maildir / "cur" / f"{key}:{info}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        tmp.rename(dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(dest.parent)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable; some filesystems cannot fsync a directory."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        log.debug("cannot fsync folder %s: %s", folder, exc)
+    finally:
+        os.close(fd)
+
+
+def _key_of(name: str) -> str:
+    """The unique key of a Maildir file name: the part before ':' or ','."""
+    cut = min((i for i in map(name.find, _KEY_ENDS) if i >= 0), default=len(name))
+    return name[:cut]
+
+
+def _flags(name: str) -> str:
+    """The flags of a Maildir file name (`…:2,DS` -> "DS"); "" without info."""
+    _, sep, info = name.rpartition(":")
+    return info[2:] if sep and info.startswith("2,") else ""
+
+
+def _read_headers(path: Path) -> Message | None:
+    """Parse only the header block of a message file; None if it vanished or is unreadable."""
+    try:
+        with path.open("rb") as fh:
+            block = bytearray()
+            for line in fh:
+                if line in (b"\n", b"\r\n") or len(block) > _MAX_HEADER_BYTES:
+                    break
+                block += line
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        log.warning("skipping unreadable message %s: %s", path, exc)
+        return None
+    return _HEADER_PARSER.parsebytes(bytes(block))
+
+
+def _is_sent_copy(headers: Message, draft: CreatedDraft) -> bool:
+    """Whether a Sent message is the draft: same Message-ID, or same To and Subject."""
+    wanted_id = _normalise_id(draft.message_id)
+    if wanted_id and _normalise_id(_header_text(headers, "Message-ID")) == wanted_id:
+        return True
+    subject = _normalise_text(_header_text(headers, "Subject"))
+    if not subject or subject != _normalise_text(draft.subject):
+        return False
+    wanted = _addresses(draft.to)
+    return bool(wanted) and wanted <= _addresses(_header_text(headers, "To"))
+
+
+def _header_text(headers: Message, name: str) -> str:
+    """The decoded value(s) of a header, joined by ", "; "" if absent or unparseable."""
+    try:
+        return ", ".join(str(value) for value in headers.get_all(name, []))
+    except Exception as exc:  # the email package can raise on hostile headers
+        log.debug("cannot parse header %s: %s", name, exc)
+        return ""
+
+
+def _addresses(text: str) -> set[str]:
+    return {addr.lower() for _, addr in getaddresses([text]) if addr}
+
+
+def _normalise_id(value: str) -> str:
+    """A Message-ID without surrounding whitespace; case is kept."""
+    return value.strip()
+
+
+def _normalise_text(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno is not None and exc.strerror:
+        return f"{exc.strerror} ({errno.errorcode.get(exc.errno, exc.errno)})"
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,444 @@
+"""`MaildirMailbox` against the shared Mailbox contract, plus what is specific to Maildir."""
+
+from __future__ import annotations
+
+import email.policy
+import errno
+import mailbox as stdlib_mailbox
+import os
+import stat
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from mailbox_contract import ANNA, JOSE, SUBJECT, MailboxContract, make_message
+
+from connectors.maildir import MaildirMailbox
+from daemon.protocols import ConnectorError, CreatedDraft, DraftState
+
+_PARSER = BytesParser(policy=email.policy.default)
+
+
+def _only_file(folder: Path) -> Path:
+    files = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    assert len(files) == 1, files
+    return files[0]
+
+
+def _write_sent(sent: Path, name: str, data: bytes) -> Path:
+    for sub in ("tmp", "new", "cur"):
+        (sent / sub).mkdir(parents=True, exist_ok=True)
+    path = sent / "cur" / f"{name}:2,S"
+    path.write_bytes(data)
+    return path
+
+
+def _created(box: MaildirMailbox, message: EmailMessage) -> CreatedDraft:
+    return CreatedDraft(
+        ref=box.create_draft(message),
+        message_id=str(message["Message-ID"]),
+        to=message["To"].addresses[0].addr_spec,
+        subject=str(message["Subject"]),
+    )
+
+
+class TestMaildirMailbox(MailboxContract):
+    """The contract, with the user's client simulated by moving files around."""
+
+    drafts: Path
+    sent: Path
+    box: MaildirMailbox
+
+    @pytest.fixture
+    def mailbox(self, tmp_path: Path) -> MaildirMailbox:
+        self.drafts = tmp_path / "Mail" / "Drafts"
+        self.sent = tmp_path / "Mail" / "Sent"
+        self.box = MaildirMailbox(self.drafts, self.sent)
+        return self.box
+
+    def user_sends(self, draft: CreatedDraft) -> None:
+        path = Path(self.box.draft_link(draft.ref))
+        _write_sent(self.sent, f"sent-{draft.ref}", path.read_bytes())
+        path.unlink()
+
+    def user_deletes(self, draft: CreatedDraft) -> None:
+        Path(self.box.draft_link(draft.ref)).unlink()
+
+    def read_back(self, ref: str) -> EmailMessage:
+        data = Path(self.box.draft_link(ref)).read_bytes()
+        message = _PARSER.parsebytes(data)
+        assert isinstance(message, EmailMessage)
+        return message
+
+
+@pytest.fixture
+def drafts(tmp_path: Path) -> Path:
+    return tmp_path / "Mail" / "Drafts"
+
+
+@pytest.fixture
+def sent(tmp_path: Path) -> Path:
+    return tmp_path / "Mail" / "Sent"
+
+
+@pytest.fixture
+def box(drafts: Path, sent: Path) -> MaildirMailbox:
+    return MaildirMailbox(drafts, sent)
+
+
+# --- where and how the file is written ---------------------------------------------------
+
+
+def test_draft_lands_in_cur_with_the_draft_flag(box: MaildirMailbox, drafts: Path) -> None:
+    ref = box.create_draft(make_message())
+    assert _only_file(drafts / "cur").name == f"{ref}:2,D"
+    assert list((drafts / "new").iterdir()) == []
+
+
+def test_ref_is_a_plain_unique_key(box: MaildirMailbox) -> None:
+    ref = box.create_draft(make_message())
+    assert ref
+    assert not {":", "/", ","} & set(ref)
+
+
+def test_draft_file_has_mode_0600(box: MaildirMailbox, drafts: Path) -> None:
+    box.create_draft(make_message())
+    path = _only_file(drafts / "cur")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_missing_folders_are_created_with_mode_0700(tmp_path: Path) -> None:
+    drafts = tmp_path / "new-home" / "Mail" / "Drafts"
+    MaildirMailbox(drafts).create_draft(make_message())
+    for folder in (
+        tmp_path / "new-home",
+        tmp_path / "new-home" / "Mail",
+        drafts,
+        drafts / "cur",
+        drafts / "new",
+        drafts / "tmp",
+    ):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_construction_alone_creates_nothing(drafts: Path) -> None:
+    MaildirMailbox(drafts)
+    assert not drafts.exists()
+
+
+def test_existing_maildir_is_reused(drafts: Path) -> None:
+    for sub in ("cur", "new", "tmp"):
+        (drafts / sub).mkdir(parents=True)
+    ref = MaildirMailbox(drafts).create_draft(make_message())
+    assert (drafts / "cur" / f"{ref}:2,D").is_file()
+
+
+def test_tmp_is_empty_after_create(box: MaildirMailbox, drafts: Path) -> None:
+    box.create_draft(make_message())
+    box.create_draft(make_message(to=ANNA))
+    assert list((drafts / "tmp").iterdir()) == []
+    assert len(list((drafts / "cur").iterdir())) == 2
+
+
+def test_file_uses_lf_line_endings_only(box: MaildirMailbox, drafts: Path) -> None:
+    box.create_draft(make_message())
+    data = _only_file(drafts / "cur").read_bytes()
+    assert b"\r" not in data
+    assert b"\n\n" in data  # the blank line between headers and body
+
+
+def test_non_ascii_headers_are_rfc2047_encoded_in_the_file(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    box.create_draft(make_message())
+    head = _only_file(drafts / "cur").read_bytes().split(b"\n\n", 1)[0]
+    assert head.isascii()
+    assert b"=?utf-8?" in head.lower()
+
+
+def test_stdlib_maildir_parses_the_draft_and_sees_the_d_flag(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    ref = box.create_draft(make_message(message_id="<stdlib@example.com>"))
+    folder = stdlib_mailbox.Maildir(drafts, create=False)
+    assert folder.keys() == [ref]
+    message = folder[ref]
+    assert message.get_flags() == "D"
+    assert message.get_subdir() == "cur"
+    assert message["Message-ID"] == "<stdlib@example.com>"
+    assert message["To"] == "=?utf-8?q?Jos=C3=A9_M=C3=BCller?= <jose@example.com>"
+
+
+# --- finding drafts ------------------------------------------------------------------------
+
+
+def test_find_draft_ignores_surrounding_whitespace(box: MaildirMailbox) -> None:
+    ref = box.create_draft(make_message(message_id="<spaced@example.com>"))
+    assert box.find_draft("  <spaced@example.com>\n") == ref
+
+
+def test_find_draft_is_case_sensitive(box: MaildirMailbox) -> None:
+    box.create_draft(make_message(message_id="<MixedCase@example.com>"))
+    assert box.find_draft("<mixedcase@example.com>") is None
+
+
+def test_find_draft_reads_headers_not_the_body(box: MaildirMailbox, drafts: Path) -> None:
+    body = "Quoted below:\nMessage-ID: <in-body@example.com>\n"
+    box.create_draft(make_message(body=body, message_id="<in-header@example.com>"))
+    assert box.find_draft("<in-body@example.com>") is None
+
+
+def test_find_draft_without_drafts_folder_returns_none(box: MaildirMailbox, drafts: Path) -> None:
+    assert box.find_draft("<any@example.com>") is None
+    assert not drafts.exists()
+
+
+def test_find_draft_after_deletion_returns_none(box: MaildirMailbox, drafts: Path) -> None:
+    ref = box.create_draft(make_message(message_id="<gone@example.com>"))
+    (drafts / "cur" / f"{ref}:2,D").unlink()
+    assert box.find_draft("<gone@example.com>") is None
+
+
+def test_find_draft_skips_trashed_drafts(box: MaildirMailbox, drafts: Path) -> None:
+    ref = box.create_draft(make_message(message_id="<trashed@example.com>"))
+    (drafts / "cur" / f"{ref}:2,D").rename(drafts / "cur" / f"{ref}:2,DT")
+    assert box.find_draft("<trashed@example.com>") is None
+
+
+def test_empty_message_id_matches_nothing(box: MaildirMailbox, drafts: Path) -> None:
+    (drafts / "cur").mkdir(parents=True)
+    (drafts / "new").mkdir()
+    (drafts / "cur" / "1700000000.M5P5.client:2,D").write_bytes(b"Subject: no id\n\nbody\n")
+    assert box.find_draft("  ") is None
+
+
+def test_sent_message_without_id_does_not_match_an_empty_id(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    ref = box.create_draft(make_message())
+    draft = CreatedDraft(ref, "", "someone-else@example.com", "Another subject")
+    _write_sent(sent, "noid.client", b"Subject: unrelated\nTo: x@example.com\n\nbody\n")
+    (drafts / "cur" / f"{ref}:2,D").unlink()
+    assert box.draft_state(draft) is DraftState.DELETED
+
+
+def test_dot_files_in_cur_are_ignored(box: MaildirMailbox, drafts: Path) -> None:
+    ref = box.create_draft(make_message(message_id="<real@example.com>"))
+    (drafts / "cur" / ".uidvalidity").write_bytes(b"Message-ID: <real@example.com>\n\n")
+    assert box.find_draft("<real@example.com>") == ref
+
+
+# --- clients renaming files ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "new_name",
+    [
+        "cur/{ref}:2,DS",  # mutt/neomutt mark it seen
+        "cur/{ref}:2,DFS",  # flagged too
+        "cur/{ref},U=17:2,DS",  # mbsync/offlineimap add the IMAP UID
+        "new/{ref}",  # a client moved it back to new/ without info
+    ],
+)
+def test_renamed_draft_still_resolves(box: MaildirMailbox, drafts: Path, new_name: str) -> None:
+    draft = _created(box, make_message(message_id="<renamed@example.com>"))
+    target = drafts / new_name.format(ref=draft.ref)
+    (drafts / "cur" / f"{draft.ref}:2,D").rename(target)
+    assert box.find_draft("<renamed@example.com>") == draft.ref
+    assert box.draft_state(draft) is DraftState.PENDING
+    assert box.draft_link(draft.ref) == str(target)
+
+
+def test_draft_link_is_the_absolute_file_path(box: MaildirMailbox, drafts: Path) -> None:
+    ref = box.create_draft(make_message())
+    link = box.draft_link(ref)
+    assert Path(link).is_absolute()
+    assert link == str(drafts / "cur" / f"{ref}:2,D")
+
+
+def test_draft_link_of_a_gone_draft_is_the_drafts_folder(box: MaildirMailbox, drafts: Path) -> None:
+    ref = box.create_draft(make_message())
+    (drafts / "cur" / f"{ref}:2,D").unlink()
+    assert box.draft_link(ref) == str(drafts)
+
+
+def test_draft_link_when_folder_vanished_is_the_drafts_folder(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    assert box.draft_link("1700000000.M1P2Q3Rabc.host") == str(drafts)
+
+
+# --- draft state ---------------------------------------------------------------------------
+
+
+def test_trashed_draft_counts_as_deleted(box: MaildirMailbox, drafts: Path) -> None:
+    draft = _created(box, make_message())
+    (drafts / "cur" / f"{draft.ref}:2,D").rename(drafts / "cur" / f"{draft.ref}:2,DST")
+    assert box.draft_state(draft) is DraftState.DELETED
+
+
+def test_sent_with_replaced_message_id_counts_as_sent(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    draft = _created(box, make_message(message_id="<original@example.com>"))
+    draft_path = drafts / "cur" / f"{draft.ref}:2,D"
+    resent = make_message(message_id="<fresh-from-mutt@example.com>")
+    _write_sent(sent, "1700000000.M1P1.client", resent.as_bytes())
+    draft_path.unlink()
+    assert box.draft_state(draft) is DraftState.SENT
+
+
+def test_sent_match_normalises_case_and_whitespace(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    draft = _created(box, make_message())
+    resent = make_message(message_id="<other@example.com>")
+    del resent["To"], resent["Subject"]
+    resent["To"] = "JOSE@EXAMPLE.COM"
+    resent["Subject"] = SUBJECT.replace(" ", "   ")
+    _write_sent(sent, "1700000000.M2P2.client", resent.as_bytes())
+    (drafts / "cur" / f"{draft.ref}:2,D").unlink()
+    assert box.draft_state(draft) is DraftState.SENT
+
+
+def test_sent_match_accepts_display_form_of_draft_to(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    message = make_message()
+    ref = box.create_draft(message)
+    draft = CreatedDraft(ref, "<not-in-sent@example.com>", str(message["To"]), SUBJECT)
+    _write_sent(sent, "1700000000.M3P3.client", make_message().as_bytes())
+    (drafts / "cur" / f"{ref}:2,D").unlink()
+    assert box.draft_state(draft) is DraftState.SENT
+
+
+def test_sent_with_other_subject_or_recipient_is_not_a_match(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    draft = _created(box, make_message(to=JOSE))
+    _write_sent(
+        sent, "a.client", make_message(to=JOSE, subject="Thank you — Other Role").as_bytes()
+    )
+    _write_sent(sent, "b.client", make_message(to=ANNA).as_bytes())
+    (drafts / "cur" / f"{draft.ref}:2,D").unlink()
+    assert box.draft_state(draft) is DraftState.DELETED
+
+
+def test_sent_copy_in_new_counts_as_sent(box: MaildirMailbox, drafts: Path, sent: Path) -> None:
+    message = make_message(message_id="<kept-id@example.com>")
+    draft = _created(box, message)
+    for sub in ("tmp", "new", "cur"):
+        (sent / sub).mkdir(parents=True)
+    (sent / "new" / "1700000000.M4P4.client").write_bytes(message.as_bytes())
+    (drafts / "cur" / f"{draft.ref}:2,D").unlink()
+    assert box.draft_state(draft) is DraftState.SENT
+
+
+def test_missing_sent_folder_is_treated_as_empty(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    draft = _created(box, make_message())
+    (drafts / "cur" / f"{draft.ref}:2,D").unlink()
+    assert not sent.exists()
+    assert box.draft_state(draft) is DraftState.DELETED
+
+
+def test_without_sent_folder_a_gone_draft_is_deleted(drafts: Path) -> None:
+    box = MaildirMailbox(drafts)
+    draft = _created(box, make_message())
+    (drafts / "cur" / f"{draft.ref}:2,D").unlink()
+    assert box.draft_state(draft) is DraftState.DELETED
+
+
+def test_draft_still_in_drafts_is_pending_even_if_a_copy_was_sent(
+    box: MaildirMailbox, sent: Path
+) -> None:
+    message = make_message()
+    draft = _created(box, message)
+    _write_sent(sent, "copy.client", message.as_bytes())
+    assert box.draft_state(draft) is DraftState.PENDING
+
+
+def test_vanished_drafts_folder_raises(box: MaildirMailbox, drafts: Path) -> None:
+    draft = _created(box, make_message())
+    for path in (drafts / "cur").iterdir():
+        path.unlink()
+    for sub in ("cur", "new", "tmp"):
+        (drafts / sub).rmdir()
+    drafts.rmdir()
+    with pytest.raises(ConnectorError, match="Drafts folder") as info:
+        box.draft_state(draft)
+    assert "\n" not in str(info.value)
+
+
+# --- write failures ------------------------------------------------------------------------
+
+
+def _fail_with(code: int) -> Callable[..., None]:
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    return fail
+
+
+def test_rename_failure_raises_connector_error_and_cleans_tmp(
+    box: MaildirMailbox, drafts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box.create_draft(make_message())  # create the folders first
+    monkeypatch.setattr(os, "rename", _fail_with(errno.EROFS))
+    with pytest.raises(ConnectorError, match="cannot write a draft") as info:
+        box.create_draft(make_message())
+    assert "\n" not in str(info.value)
+    assert "EROFS" in str(info.value)
+    assert list((drafts / "tmp").iterdir()) == []
+    assert len(list((drafts / "cur").iterdir())) == 1
+
+
+def test_disk_full_raises_connector_error_and_cleans_tmp(
+    box: MaildirMailbox, drafts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box.create_draft(make_message())
+    monkeypatch.setattr(os, "fsync", _fail_with(errno.ENOSPC))
+    with pytest.raises(ConnectorError, match="ENOSPC"):
+        box.create_draft(make_message())
+    assert list((drafts / "tmp").iterdir()) == []
+
+
+def _permissions_enforced(folder: Path) -> bool:
+    """False when running as root (or with CAP_DAC_OVERRIDE), which ignores modes."""
+    probe = folder / "probe"
+    try:
+        probe.touch()
+    except PermissionError:
+        return True
+    probe.unlink()
+    return False
+
+
+def test_read_only_drafts_folder_raises_connector_error(drafts: Path) -> None:
+    for sub in ("cur", "new", "tmp"):
+        (drafts / sub).mkdir(parents=True)
+    for sub in ("cur", "tmp"):
+        (drafts / sub).chmod(0o500)
+    try:
+        if not _permissions_enforced(drafts / "tmp"):
+            pytest.skip("permissions are not enforced for this user (root?)")
+        with pytest.raises(ConnectorError, match="cannot write a draft"):
+            MaildirMailbox(drafts).create_draft(make_message())
+        assert list((drafts / "cur").iterdir()) == []
+    finally:
+        for sub in ("cur", "tmp"):
+            (drafts / sub).chmod(0o700)
+
+
+def test_unwritable_parent_raises_connector_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: Path, mode: int = 0o777, *args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(ConnectorError, match="EACCES"):
+        MaildirMailbox(tmp_path / "Drafts").create_draft(make_message())
