@@ -1,0 +1,204 @@
+"""The `followup` command: demo, run and status, with clear one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import tomllib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from daemon import demo
+from daemon.config import (
+    ConfigError,
+    Settings,
+    default_config_path,
+    default_state_dir,
+    load_settings,
+    parse_settings,
+)
+from daemon.cycle import CycleReport, run_cycle
+from daemon.ledger import LedgerError, ensure_private_dir
+from daemon.loop import run_forever
+from daemon.protocols import ConnectorError
+from daemon.service import Service, build_service
+from daemon.status import StatusRow, render_table, status_rows
+
+# sysexits.h EX_CONFIG: the configuration is unusable, so restarting will not help.
+EXIT_CONFIG = 78
+EXIT_FAILURE = 1
+_DEMO_MARK = ".interview-followup-demo"
+
+log = logging.getLogger("followup")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `followup` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG
+        if args.verbose
+        else logging.INFO
+        if args.command == "run"
+        else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args))
+    except ConfigError as error:
+        print(f"followup: configuration problem in {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (ConnectorError, LedgerError) as error:
+        print(f"followup: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="followup",
+        description="Drafts interview thank-you notes and reminds you until they are sent.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log in detail")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo_cmd = commands.add_parser("demo", help="run once on a sample calendar into a Maildir")
+    demo_cmd.add_argument("--dir", type=Path, help="where to put the demo (default: state dir)")
+    demo_cmd.set_defaults(handler=_demo)
+
+    run = commands.add_parser("run", help="watch the calendars and draft thank-you notes")
+    run.add_argument("--once", action="store_true", help="run one cycle and exit")
+    _config_and_clock(run)
+    run.set_defaults(handler=_run)
+
+    status = commands.add_parser("status", help="show every tracked draft")
+    status.add_argument("--json", action="store_true", help="print a JSON array")
+    _config_and_clock(status)
+    status.set_defaults(handler=_status)
+    return parser
+
+
+def _config_and_clock(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="configuration file")
+    parser.add_argument("--now", type=_instant, help="fix the clock (ISO 8601 with offset)")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give an offset, e.g. {text}+02:00 or {text}Z")
+    return value
+
+
+def _now(args: argparse.Namespace) -> datetime:
+    fixed: datetime | None = args.now
+    return fixed if fixed is not None else datetime.now(UTC)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config or default_config_path())
+
+
+def _run(args: argparse.Namespace) -> int:
+    service = build_service(_settings(args))
+    try:
+        if args.once:
+            report = run_cycle(
+                _now(args),
+                service.settings,
+                service.drafting,
+                service.sources,
+                service.mailbox,
+                service.ledger,
+            )
+            print(_summary(report))
+            return EXIT_FAILURE if report.unreadable_sources else 0
+        if args.now is not None:
+            raise ConfigError("--now", ["a fixed clock only makes sense with --once"])
+        run_forever(service, lambda: datetime.now(UTC))
+        return 0
+    finally:
+        service.close()
+
+
+def _status(args: argparse.Namespace) -> int:
+    service = build_service(_settings(args))
+    try:
+        rows = _rows(service, _now(args))
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
+    else:
+        print(render_table(rows))
+    return 0
+
+
+def _rows(service: Service, now: datetime) -> list[StatusRow]:
+    records = service.ledger.records().values()
+    links = {r.key: service.mailbox.draft_link(r.draft_ref) for r in records if r.draft_ref}
+    return status_rows(records, now, links, service.settings.remind_before_hours)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    root = args.dir or default_state_dir() / "demo"
+    _reset_demo_dir(root)
+    now = datetime.now(UTC)
+    (root / "calendar.ics").write_bytes(demo.sample_calendar(now))
+    config = _demo_config(root)
+    (root / "config.toml").write_text(config, encoding="utf-8")
+    settings = parse_settings(tomllib.loads(config), source=str(root / "config.toml"), base=root)
+    service = build_service(settings)
+    try:
+        report = run_cycle(
+            now, settings, service.drafting, service.sources, service.mailbox, service.ledger
+        )
+        rows = _rows(service, now)
+    finally:
+        service.close()
+    print(f"Demo calendar: {root / 'calendar.ics'}")
+    print(_summary(report))
+    print(f"Drafts (a Maildir, open with e.g. `mutt -f {root / 'Mail' / 'Drafts'}`):")
+    print(f"  {root / 'Mail' / 'Drafts' / 'cur'}")
+    print(f"Try: followup status --config {root / 'config.toml'}\n")
+    print(render_table(rows))
+    return 0
+
+
+def _demo_config(root: Path) -> str:
+    return (
+        f'[you]\nname = "{demo.YOU_NAME}"\nemail = "{demo.YOU_EMAIL}"\n\n'
+        f'[[calendar]]\nkind = "ics"\nname = "demo"\npath = "calendar.ics"\n\n'
+        f'[drafts]\nkind = "maildir"\npath = "Mail/Drafts"\nsent_path = "Mail/Sent"\n\n'
+        f'[state]\ndir = "state"\n'
+    )
+
+
+def _reset_demo_dir(root: Path) -> None:
+    """Start the demo afresh, but never empty a folder the demo did not make."""
+    if root.exists() and any(root.iterdir()):
+        if not (root / _DEMO_MARK).exists():
+            raise ConfigError("--dir", [f"{root} is not empty and was not made by followup demo"])
+        shutil.rmtree(root)
+    ensure_private_dir(root)
+    (root / _DEMO_MARK).touch()
+
+
+def _summary(report: CycleReport) -> str:
+    outcome = report.outcome
+    text = (
+        f"Read {report.events} events: {report.interviews} finished interviews, "
+        f"{len(outcome.drafted)} new drafts, {len(outcome.recorded)} updated, "
+        f"{len(outcome.failed)} failed."
+    )
+    if report.unreadable_sources:
+        text += f" Unreadable calendars: {', '.join(report.unreadable_sources)}."
+    return text

@@ -1,0 +1,110 @@
+"""One daemon cycle: read calendars, detect, ask the mailbox, plan, execute.
+
+`run_cycle` takes `now` and already-built connectors, so it is the same code
+for `followup run`, `run --once`, the demo and the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from daemon.config import Settings
+from daemon.detect import finished_interviews
+from daemon.executor import Outcome, execute
+from daemon.ledger import Ledger
+from daemon.model import DraftKey, DraftRecord, DraftStatus, Event
+from daemon.plan import Drafting, plan
+from daemon.protocols import (
+    CalendarSource,
+    ConnectorError,
+    CreatedDraft,
+    DraftState,
+    Mailbox,
+    SignInRequiredError,
+)
+
+log = logging.getLogger(__name__)
+
+# How far ahead to read: far enough to notice upcoming interviews in logs, cheap to fetch.
+_LOOKAHEAD = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    """What one cycle saw and did."""
+
+    events: int
+    interviews: int
+    outcome: Outcome
+    unreadable_sources: tuple[str, ...]
+
+
+def run_cycle(
+    now: datetime,
+    settings: Settings,
+    drafting: Drafting,
+    sources: Sequence[CalendarSource],
+    mailbox: Mailbox,
+    ledger: Ledger,
+) -> CycleReport:
+    """Bring drafts up to date with the calendars as of `now`."""
+    lookback = timedelta(hours=settings.lookback_hours)
+    events, unreadable = read_events(sources, now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
+    interviews = finished_interviews(
+        events,
+        settings.you,
+        now,
+        grace=timedelta(minutes=settings.grace_minutes),
+        lookback=lookback,
+    )
+    records = ledger.records()
+    observed = observe_drafts(mailbox, records)
+    actions = plan(now, interviews, records, observed, drafting)
+    outcome = execute(actions, ledger, mailbox, now)
+    log.info(
+        "cycle: %d events, %d finished interviews, %d drafted, %d updated, %d failed",
+        len(events),
+        len(interviews),
+        len(outcome.drafted),
+        len(outcome.recorded),
+        len(outcome.failed),
+    )
+    return CycleReport(len(events), len(interviews), outcome, unreadable)
+
+
+def read_events(
+    sources: Sequence[CalendarSource], start: datetime, end: datetime
+) -> tuple[list[Event], tuple[str, ...]]:
+    """Events from every source; a source that cannot be read is logged and left out."""
+    events: list[Event] = []
+    unreadable: list[str] = []
+    for source in sources:
+        try:
+            events.extend(source.events(start, end))
+        except ConnectorError as error:
+            log.error("calendar %s could not be read: %s", source.name, error)
+            unreadable.append(source.name)
+    return events, tuple(unreadable)
+
+
+def observe_drafts(
+    mailbox: Mailbox, records: dict[DraftKey, DraftRecord]
+) -> dict[DraftKey, DraftState]:
+    """What the mailbox says of every draft the ledger has as waiting to be sent."""
+    observed: dict[DraftKey, DraftState] = {}
+    for key, record in records.items():
+        if record.status is not DraftStatus.DRAFTED:
+            continue
+        draft = CreatedDraft(
+            record.draft_ref, record.message_id, record.recipient_email, record.subject
+        )
+        try:
+            observed[key] = mailbox.draft_state(draft)
+        except SignInRequiredError:
+            raise
+        except ConnectorError as error:
+            log.warning("could not check draft %s: %s", key, error)
+    return observed

@@ -1,0 +1,140 @@
+"""Configuration: typed settings, every problem reported at once with its key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from daemon.config import ConfigError, default_config_path, load_settings, parse_settings
+
+GOOD = """
+[you]
+name = "Alex Rivera"
+email = "Alex@Example.com"
+aliases = ["alex.rivera@example.org"]
+
+[[calendar]]
+kind = "ics"
+path = "interviews.ics"
+
+[[calendar]]
+kind = "ics"
+url = "webcal://calendar.example.com/secret/basic.ics"
+
+[drafts]
+kind = "maildir"
+path = "~/Mail/Drafts"
+
+[deadline]
+remind_before_hours = [2, 6]
+"""
+
+
+def parse(text: str, base: Path = Path("/cfg")):
+    return parse_settings(tomllib.loads(text), source="config.toml", base=base)
+
+
+def test_a_good_file_becomes_typed_settings(monkeypatch):
+    monkeypatch.setenv("HOME", "/home/alex")
+    settings = parse(GOOD)
+    assert settings.you.email == "alex@example.com"
+    assert settings.you.addresses == {"alex@example.com", "alex.rivera@example.org"}
+    assert settings.calendars[0].path == Path("/cfg/interviews.ics")
+    assert settings.calendars[0].name == "ics:/cfg/interviews.ics"
+    assert settings.calendars[1].url == "webcal://calendar.example.com/secret/basic.ics"
+    assert settings.drafts.path == Path("/home/alex/Mail/Drafts")
+    assert settings.remind_before_hours == (6.0, 2.0)
+    assert (settings.grace_minutes, settings.lookback_hours, settings.deadline_hours) == (
+        10,
+        48,
+        24,
+    )
+
+
+def test_every_problem_is_reported_at_once_with_its_key():
+    bad = """
+    [you]
+    name = ""
+    email = "not an address"
+    colour = "blue"
+
+    [[calendar]]
+    kind = "outlook"
+
+    [[calendar]]
+    kind = "ics"
+    url = "http://calendar.example.com/x.ics"
+
+    [drafts]
+    kind = "maildir"
+
+    [interviews]
+    grace_minutes = -5
+    lookback_hours = "two days"
+
+    [deadline]
+    remind_before_hours = [6, "soon"]
+    """
+    with pytest.raises(ConfigError) as caught:
+        parse(bad)
+    problems = caught.value.problems
+    expected_keys = [
+        "you.colour",
+        "you.name",
+        "you.email",
+        "calendar[0].kind",
+        "calendar[1].url",
+        "drafts.path",
+        "interviews.grace_minutes",
+        "interviews.lookback_hours",
+        "deadline.remind_before_hours",
+    ]
+    for key in expected_keys:
+        assert any(p.startswith(key + ":") for p in problems), (key, problems)
+    assert str(caught.value).startswith(f"config.toml: {len(problems)} problems:\n  - ")
+
+
+def test_missing_sections_are_named():
+    with pytest.raises(ConfigError) as caught:
+        parse("")
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "you",
+        "you.name",
+        "you.email",
+        "calendar",
+        "drafts",
+        "drafts.kind",
+    ]
+
+
+def test_an_unknown_time_zone_is_a_problem():
+    with pytest.raises(
+        ConfigError, match=re.escape("you.timezone: unknown time zone 'Mars/Olympus'")
+    ):
+        parse(GOOD.replace("[you]\n", '[you]\ntimezone = "Mars/Olympus"\n'))
+
+
+def test_file_errors_are_one_line_without_traceback(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_settings(tmp_path / "missing.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[you\nname=", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(broken)
+
+
+def test_the_config_path_comes_from_the_environment_or_xdg(monkeypatch, tmp_path):
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(tmp_path / "f.toml"))
+    assert default_config_path() == tmp_path / "f.toml"
+    monkeypatch.delenv("FOLLOWUP_CONFIG")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert default_config_path() == tmp_path / "xdg" / "interview-followup" / "config.toml"
+
+
+def test_the_shipped_example_is_valid():
+    example = Path(__file__).parents[2] / "config" / "config.example.toml"
+    settings = load_settings(example)
+    assert settings.you.name == "Alex Rivera"

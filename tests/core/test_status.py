@@ -1,0 +1,94 @@
+"""What `followup status` shows for each tracked draft."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+from builders import NOW
+
+from daemon.model import DraftKey, DraftRecord, DraftStatus
+from daemon.status import Stage, describe_time_left, render_table, stage_of, status_rows
+
+KEY = DraftKey("ics:cal", "uid-1", "20261126T120000Z", "priya@acme.example")
+RECORD = DraftRecord(
+    key=KEY,
+    status=DraftStatus.DRAFTED,
+    event_title="Acme <> Alex – Technical Screen",
+    company="Acme",
+    role="Senior Backend Engineer",
+    recipient_name="Priya Raman",
+    recipient_email="priya@acme.example",
+    ended_at=NOW - timedelta(hours=1),
+    deadline=NOW + timedelta(hours=23),
+    message_id="<m@example.com>",
+    subject="Thank you – Senior Backend Engineer at Acme",
+    problems=("placeholder left in: [a topic you discussed]",),
+    draft_ref="1700000000.M1P2Q0R1.host",
+)
+
+
+@pytest.mark.parametrize(
+    ("left", "status", "stage"),
+    [
+        (timedelta(hours=23), DraftStatus.DRAFTED, Stage.OK),
+        (timedelta(hours=6), DraftStatus.DRAFTED, Stage.DUE_SOON),
+        (timedelta(minutes=1), DraftStatus.FAILED, Stage.DUE_SOON),
+        (timedelta(0), DraftStatus.DRAFTED, Stage.OVERDUE),
+        (timedelta(hours=-3), DraftStatus.DRAFTED, Stage.OVERDUE),
+        (timedelta(hours=-3), DraftStatus.SENT, Stage.DONE),
+        (timedelta(hours=5), DraftStatus.DELETED, Stage.DONE),
+    ],
+)
+def test_stage_follows_the_time_left(left, status, stage):
+    record = replace(RECORD, status=status, deadline=NOW + left)
+    assert stage_of(record, NOW, (6, 2)) is stage
+
+
+def test_the_json_row_has_the_stable_shape():
+    [row] = status_rows([RECORD], NOW, {KEY: "/mail/Drafts/cur/x:2,D"}, (6, 2))
+    data = row.as_json()
+    assert data["key"] == "ics:cal|uid-1|20261126T120000Z|priya@acme.example"
+    assert data["deadline"] == "2026-11-27T14:00:00+01:00"
+    assert data["ended_at"] == "2026-11-26T14:00:00+01:00"
+    assert (data["state"], data["stage"], data["draft"]) == (
+        "drafted",
+        "ok",
+        "/mail/Drafts/cur/x:2,D",
+    )
+    assert data["problems"] == ["placeholder left in: [a topic you discussed]"]
+    required = {"key", "event_title", "company", "role", "recipient_name", "recipient_email"}
+    assert required | {"ended_at", "deadline", "state", "stage", "draft", "problems"} <= set(data)
+    datetime.fromisoformat(data["deadline"])
+
+
+def test_rows_put_the_most_urgent_first_and_finished_last():
+    urgent = replace(RECORD, key=replace(KEY, uid="u2"), deadline=NOW + timedelta(hours=1))
+    sent = replace(RECORD, key=replace(KEY, uid="u3"), status=DraftStatus.SENT, deadline=NOW)
+    rows = status_rows([sent, RECORD, urgent], NOW, {}, (6, 2))
+    assert [r.record.key.uid for r in rows] == ["u2", "uid-1", "u3"]
+
+
+def test_the_table_says_who_when_how_long_and_where():
+    text = render_table(status_rows([RECORD], NOW, {KEY: "/mail/x"}, (6, 2)))
+    assert "[ok] Priya Raman <priya@acme.example> — Acme <> Alex – Technical Screen" in text
+    assert "23h 00m left" in text
+    assert "draft: /mail/x" in text
+    assert "check: placeholder left in: [a topic you discussed]" in text
+
+
+@pytest.mark.parametrize(
+    ("left", "text"),
+    [
+        (timedelta(hours=5, minutes=20), "5h 20m left"),
+        (timedelta(minutes=-190), "3h 10m late"),
+        (timedelta(days=2, hours=1), "2d 1h left"),
+    ],
+)
+def test_time_left_reads_naturally(left, text):
+    assert describe_time_left(left) == text
+
+
+def test_an_empty_ledger_says_so():
+    assert render_table([]) == "No drafts tracked yet."
