@@ -55,6 +55,8 @@ _RESPONSES = {
     "ACCEPTED": ResponseStatus.ACCEPTED,
     "TENTATIVE": ResponseStatus.TENTATIVE,
     "DECLINED": ResponseStatus.DECLINED,
+    # A guest who delegated the invitation did not attend it either.
+    "DELEGATED": ResponseStatus.DECLINED,
 }
 _STATUSES = {"CANCELLED": EventStatus.CANCELLED, "TENTATIVE": EventStatus.TENTATIVE}
 

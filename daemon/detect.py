@@ -86,6 +86,12 @@ PUBLIC_MAIL_DOMAINS = frozenset(
     }
 )
 _TWO_LEVEL_SUFFIXES = ("co.uk", "org.uk", "ac.uk", "com.au", "co.jp", "co.nz", "com.br", "co.in")
+# Words that belong to a company's name after its main word ("Example Labs", "Zürich AG").
+_COMPANY_SUFFIXES = re.compile(
+    r"(?:\s+(?:Labs?|Inc\.?|Ltd\.?|LLC|GmbH|AG|SE|AB|SA|BV|Corp\.?|Corporation|Technologies"
+    r"|Technology|Systems|Software|Robotics|Group|Health|Bank|Capital|Studios?|AI|Analytics"
+    r"|Solutions|Networks|Games|Media|Energy|Bio|Therapeutics)\b)+"
+)
 _LABELLED = re.compile(r"^\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(.+?)\s*$")
 
 
@@ -204,7 +210,8 @@ def company_of(event: Event, you: You, notes: dict[str, str]) -> str:
     if label:
         spelt = re.search(r"\b" + r"[\s-]?".join(map(re.escape, label)) + r"\b", title, re.I)
         if spelt and len(label) > 2:
-            return spelt.group(0)
+            suffix = _COMPANY_SUFFIXES.match(title, spelt.end())
+            return title[spelt.start() : suffix.end() if suffix else spelt.end()]
         return label.capitalize() if label.islower() else label
     with_company = re.search(r"\b(?:with|at)\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)", title)
     return with_company.group(1) if with_company else ""
@@ -228,13 +235,18 @@ def _registered_label(domain: str) -> str:
     return labels[-suffix_length - 1] if len(labels) > suffix_length else labels[0]
 
 
-_ROLE_IN_TEXT = re.compile(
-    r"\bfor (?:the |a |an )?([A-Z][\w/&+.-]*(?:\s+[A-Za-z][\w/&+.-]*){0,6}?)\s+(?:role|position)\b"
+_JOB_NOUN = (
+    r"(?:Engineer|Developer|Designer|Manager|Scientist|Analyst|Architect|Lead|Director"
+    r"|Specialist|Consultant|Administrator|Researcher|Writer|Coordinator|Officer|Intern)"
 )
-_ROLE_AFTER_DASH = re.compile(
-    r"[–—:|-]\s*([A-Z][\w/&+.-]*(?:\s+[A-Z][\w/&+.-]*){0,5}"
-    r"\s+(?:Engineer|Developer|Designer|Manager|Scientist|Analyst|Architect|Lead|Director"
-    r"|Specialist|Consultant|Administrator|Researcher|Writer|Coordinator))\b"
+_TITLE_WORDS = r"[A-Z][\w/&+.-]*(?:\s+[A-Z][\w/&+.-]*){0,5}"
+_ROLE_PATTERNS = (
+    re.compile(
+        r"\bfor (?:the |a |an )?([A-Z][\w/&+.-]*(?:\s+[A-Za-z][\w/&+.-]*){0,6}?)"
+        r"\s+(?:role|position)\b"
+    ),
+    re.compile(r"\bfor (?:the |a |an )?(" + _TITLE_WORDS + r"\s+" + _JOB_NOUN + r")\b"),
+    re.compile(r"[–—:|-]\s*(" + _TITLE_WORDS + r"\s+" + _JOB_NOUN + r")\b"),
 )
 
 
@@ -244,7 +256,7 @@ def role_of(event: Event, notes: dict[str, str]) -> str:
         if notes.get(label):
             return one_line(notes[label], 80)
     for text in (one_line(event.title), plain_text(event.description)):
-        for pattern in (_ROLE_IN_TEXT, _ROLE_AFTER_DASH):
+        for pattern in _ROLE_PATTERNS:
             match = pattern.search(text)
             if match:
                 return one_line(match.group(1), 80)

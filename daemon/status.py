@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from daemon.model import DraftKey, DraftRecord, DraftStatus
@@ -90,8 +90,11 @@ def describe_time_left(left: timedelta) -> str:
     return f"{amount} left" if left.total_seconds() >= 0 else f"{amount} late"
 
 
-def render_table(rows: Iterable[StatusRow]) -> str:
-    """The human status table, one block per draft."""
+def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
+    """The human status table, one block per draft, deadlines shown in `zone`.
+
+    `zone=None` means the system's local zone, with its own DST rules at each deadline.
+    """
     blocks = []
     for row in rows:
         r = row.record
@@ -99,7 +102,7 @@ def render_table(rows: Iterable[StatusRow]) -> str:
         left = "—" if row.stage is Stage.DONE else describe_time_left(row.time_left)
         lines = [
             f"[{row.stage.value}] {who} — {r.event_title}",
-            f"    state: {r.status.value}   deadline: {r.deadline:%a %d %b %H:%M %Z}   {left}",
+            f"    state: {r.status.value}   deadline: {_when(r.deadline, zone)}   {left}",
             f"    draft: {row.draft or '—'}",
         ]
         lines += [f"    check: {problem}" for problem in r.problems]
@@ -107,3 +110,7 @@ def render_table(rows: Iterable[StatusRow]) -> str:
             lines.append(f"    error: {r.last_error}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) if blocks else "No drafts tracked yet."
+
+
+def _when(moment: datetime, zone: tzinfo | None) -> str:
+    return moment.astimezone(zone).strftime("%a %d %b %H:%M %Z")

@@ -352,7 +352,7 @@ def test_ats_invite_maps_attendees_and_organizer() -> None:
             is_resource=True,
         ),
         Person("projector@resource.example.com", "Projector", is_resource=True),
-        Person("dana@example.com", "Delegating Dana", ResponseStatus.NEEDS_ACTION),
+        Person("dana@example.com", "Delegating Dana", ResponseStatus.DECLINED),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from builders import NOW
@@ -71,9 +72,11 @@ def test_rows_put_the_most_urgent_first_and_finished_last():
 
 
 def test_the_table_says_who_when_how_long_and_where():
-    text = render_table(status_rows([RECORD], NOW, {KEY: "/mail/x"}, (6, 2)))
+    text = render_table(
+        status_rows([RECORD], NOW, {KEY: "/mail/x"}, (6, 2)), ZoneInfo("Asia/Tokyo")
+    )
     assert "[ok] Priya Raman <priya@acme.example> — Acme <> Alex – Technical Screen" in text
-    assert "23h 00m left" in text
+    assert "deadline: Fri 27 Nov 22:00 JST   23h 00m left" in text
     assert "draft: /mail/x" in text
     assert "check: placeholder left in: [a topic you discussed]" in text
 
