@@ -1,14 +1,18 @@
 """Turning a composed note into an RFC 5322 draft message that is safe to hand to any mailbox.
 
-Every header value passes through `one_line`, so no title or name from a
-calendar can add a header: Python's own folding check misses some line
-breaks (a trailing newline on unpatched 3.11, U+2028), so nothing is left to it.
+No title or name from a calendar can add a header or a recipient: every header
+value is flattened to one line (Python's own folding check misses some line
+breaks: a trailing newline on unpatched 3.11, U+2028), RFC 2047 encoded-words
+are broken up before the email package could decode them into line breaks or
+addresses, and the finished message is parsed back to prove it has exactly the
+headers and the one recipient it should.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -35,11 +39,12 @@ class DraftMessage:
         message = EmailMessage()
         message["From"] = _address(self.from_name, self.from_email)
         message["To"] = _address(self.to_name, self.to_email)
-        message["Subject"] = one_line(self.subject, 250)
+        message["Subject"] = header_text(self.subject, 250)
         message["Date"] = format_datetime(self.date)
         message["Message-ID"] = self.message_id
         # Quoted-printable keeps the file 7-bit clean for every client and gateway.
         message.set_content(self.body, charset="utf-8", cte="quoted-printable")
+        _check_headers(message, self.to_email)
         return message
 
 
@@ -49,6 +54,30 @@ def message_id_for(key: DraftKey, your_email: str) -> str:
     return f"<followup.{key.marker}@{domain}>"
 
 
+class UnsafeDraftError(ValueError):
+    """The built draft does not read back as exactly the message intended."""
+
+
+def header_text(text: str, limit: int) -> str:
+    """`text` as one line in which no `=?…?=` encoded-word can be decoded by a reader."""
+    return one_line(text, limit).replace("=?", "=\u200b?")
+
+
 def _address(name: str, email: str) -> Address:
     username, _, domain = email.partition("@")
-    return Address(display_name=one_line(name, 120), username=username, domain=domain)
+    return Address(display_name=header_text(name, 120), username=username, domain=domain)
+
+
+_HEADERS = sorted(
+    {"Content-Transfer-Encoding", "Content-Type", "Date", "From", "MIME-Version"}
+    | {"Message-ID", "Subject", "To"}
+)
+
+
+def _check_headers(message: EmailMessage, to_email: str) -> None:
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    recipients = [a.addr_spec for a in getattr(parsed["To"], "addresses", ())]
+    if sorted(parsed.keys()) != _HEADERS or recipients != [to_email]:
+        raise UnsafeDraftError(
+            f"the draft to {to_email} did not read back as built; it was not created"
+        )

@@ -56,6 +56,21 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+_TAG = re.compile(r"<[^>]*>")
+_BREAK_TAG = re.compile(r"<\s*/?\s*(br|p|div|li|tr|h[1-4]|ul|ol)\b[^>]*>", re.IGNORECASE)
+
+
+def _strip_tags(markup: str) -> str:
+    extractor = _TextExtractor()
+    try:
+        extractor.feed(markup)
+        extractor.close()
+    except Exception:
+        # Hostile or broken markup: a crude strip still never lets a tag through.
+        return _TAG.sub("", _BREAK_TAG.sub("\n", markup))
+    return "".join(extractor.parts)
+
+
 _LOOKS_LIKE_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^>]*)?/?>|&[A-Za-z]+;|&#\d+;")
 
 
@@ -63,9 +78,6 @@ def plain_text(description: str) -> str:
     """A calendar description as plain text: tags dropped, entities decoded, lines kept."""
     if not _LOOKS_LIKE_HTML.search(description):
         return description.replace("\r\n", "\n").replace("\r", "\n")
-    extractor = _TextExtractor()
-    extractor.feed(description)
-    extractor.close()
-    text = html.unescape("".join(extractor.parts)).replace("\xa0", " ")
+    text = html.unescape(_strip_tags(description)).replace("\xa0", " ")
     lines = (line.strip() for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)

@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 import pytest
 from builders import NOW
 
-from daemon.message import DraftMessage, message_id_for
+from daemon.message import DraftMessage, UnsafeDraftError, message_id_for
 from daemon.model import DraftKey
 from daemon.text import is_plain_address, one_line, plain_text
 
@@ -104,3 +104,24 @@ def test_html_descriptions_become_plain_text():
 
 def test_plain_descriptions_are_left_alone():
     assert plain_text("Role: Engineer\r\nx < y") == "Role: Engineer\nx < y"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"to_name": "=?utf-8?q?Jose_=3Cspy=40evil=2Eexample=3E=2C?="},
+        {"to_name": "=?us-ascii?Q?Acme=0D=0ABcc:_spy@evil.example?="},
+        {"subject": "=?us-ascii?Q?Thanks=0D=0ABcc:_spy@evil.example?="},
+        {"subject": "=?utf-8?b?VGhhbmtzDQpCY2M6IHNweUBldmlsLmV4YW1wbGU=?="},
+    ],
+)
+def test_encoded_words_from_calendars_never_become_headers_or_recipients(field):
+    parsed = reparse(draft(**field).as_email())
+    assert parsed["Bcc"] is None
+    assert [a.addr_spec for a in parsed["To"].addresses] == ["jose.muller@acme.example"]
+    assert "\n" not in str(parsed["Subject"]) and "\r" not in str(parsed["Subject"])
+
+
+def test_a_draft_that_reads_back_differently_is_refused():
+    with pytest.raises(UnsafeDraftError):
+        draft(to_email="jose@acme.example, spy@evil.example").as_email()
