@@ -23,8 +23,9 @@ from typing import TypeVar
 from icalendar import Calendar, Event, vCalAddress
 
 from connectors.ics import IcsCalendar
-from daemon.config import CalendarSettings, DraftsSettings, Settings, You
+from daemon.config import CalendarSettings, DraftsSettings, Settings
 from daemon.cycle import run_cycle
+from daemon.model import You
 from daemon.service import build_service
 from daemon.status import status_rows
 

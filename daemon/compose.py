@@ -14,8 +14,7 @@ import string
 from dataclasses import dataclass
 from importlib import resources
 
-from daemon.config import You
-from daemon.model import Interview, Recipient
+from daemon.model import Interview, Recipient, You
 from daemon.text import one_line
 
 TOPIC_PLACEHOLDER = "[a topic you discussed]"

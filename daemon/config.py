@@ -7,16 +7,19 @@ at a user for a mistake in their file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from daemon.model import You
 from daemon.text import is_plain_address
 
 APP_NAME = "interview-followup"
@@ -31,22 +34,6 @@ class ConfigError(Exception):
         lines = "\n".join(f"  - {problem}" for problem in problems)
         count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
         super().__init__(f"{source}: {count}:\n{lines}")
-
-
-@dataclass(frozen=True)
-class You:
-    """The person the daemon works for: signs the notes, is never a recipient."""
-
-    name: str
-    email: str
-    aliases: tuple[str, ...] = ()
-    own_domains: tuple[str, ...] = ()
-    timezone: str = ""
-
-    @property
-    def addresses(self) -> frozenset[str]:
-        """Every address that is you, lower-cased."""
-        return frozenset(a.lower() for a in (self.email, *self.aliases))
 
 
 @dataclass(frozen=True)
@@ -111,7 +98,7 @@ def load_settings(path: Path) -> Settings:
         raise ConfigError(str(path), [f"cannot read the file: {error}"]) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(str(path), [f"not valid TOML: {error}"]) from None
-    return parse_settings(raw, source=str(path), base=path.parent)
+    return parse_settings(raw, source=str(path), base=path.resolve().parent)
 
 
 def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settings:
@@ -149,9 +136,21 @@ def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settin
         template=check.path(notes, "notes.template"),
         google=_google(check, google),
     )
+    _check_windows(check, settings)
     if check.problems:
         raise ConfigError(source, check.problems)
     return settings
+
+
+def _check_windows(check: _Checker, settings: Settings) -> None:
+    """Values that are each fine but together would make the daemon do nothing useful."""
+    if settings.grace_minutes / 60 >= settings.lookback_hours:
+        check.problem(
+            "interviews.grace_minutes",
+            "must be shorter than interviews.lookback_hours, or no interview is ever found",
+        )
+    if any(hours >= settings.deadline_hours for hours in settings.remind_before_hours):
+        check.problem("deadline.remind_before_hours", "every value must be below deadline.hours")
 
 
 def _you(check: _Checker, table: Mapping[str, Any]) -> You:
@@ -192,9 +191,22 @@ def _calendar(check: _Checker, table: Mapping[str, Any], where: str) -> Calendar
         check.problem(where, "an ics calendar needs exactly one of path or url")
     if url and not url.startswith(("https://", "webcal://")):
         check.problem(f"{where}.url", "expected an https:// (or webcal://) address")
-    default_name = f"ics:{path or url}" if kind == "ics" else f"google:{calendar_id}"
-    name = check.string(table, f"{where}.name") or default_name
+    name = check.string(table, f"{where}.name") or _default_name(kind, path, url, calendar_id)
     return CalendarSettings(kind, name, path, url or None, calendar_id)
+
+
+def _default_name(kind: str, path: Path | None, url: str, calendar_id: str) -> str:
+    """A calendar's identity in draft keys when the file gives it no `name`.
+
+    A URL is never written out whole: a secret iCal address carries its token
+    in the path, and the name reaches logs, the ledger and `status --json`.
+    """
+    if kind == "google":
+        return f"google:{calendar_id}"
+    if url:
+        digest = hashlib.sha256(url.encode()).hexdigest()[:12]
+        return f"ics:{urlsplit(url).hostname or 'calendar'}#{digest}"
+    return f"ics:{path}"
 
 
 def _drafts(check: _Checker, table: Mapping[str, Any]) -> DraftsSettings:

@@ -15,23 +15,31 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from daemon.config import You
-from daemon.model import Event, EventStatus, Interview, Person, Recipient, ResponseStatus
+from daemon.model import Event, EventStatus, Interview, Person, Recipient, ResponseStatus, You
 from daemon.text import is_plain_address, one_line, plain_text
 
 log = logging.getLogger(__name__)
 
+# Words that name a job interview on their own.
 _INTERVIEW = re.compile(
-    r"\b(interview(s|ing)?|phone screen|(technical|tech|recruiter|coding|initial|hiring) screen"
-    r"|screening( call)?|screen\b|on-?site|final round|panel|hiring manager|system design"
-    r"|pair(ing)? (session|programming)|take-?home review|case study|culture (fit|add)"
-    r"|meet the team|recruiter (call|chat)|technical round|coding (exercise|challenge))",
+    r"\b(interview(s|ing)?|phone screen|(technical|tech|recruiter|coding|initial|intro|hiring)"
+    r" screen|screening( call| interview)?|final round|hiring manager|technical round"
+    r"|recruiter (call|chat))\b",
     re.IGNORECASE,
 )
-# Events about interviews that are not an interview of yours with an employer.
+# Words that name an interview only when something else says it is one: an
+# internal "Panel: the future of platform teams" is not.
+_INTERVIEW_IF_CONTEXT = re.compile(
+    r"\b(panel|on-?site|system design|case study|pair(ing)? (session|programming)"
+    r"|take-?home review|culture (fit|add)|meet the team|coding (exercise|challenge))\b",
+    re.IGNORECASE,
+)
+_CONTEXT = re.compile(r"\b(interview\w*|candidate|recruit\w*|hiring|application)\b", re.I)
+# Events about interviews that are not a job interview of yours with an employer.
 _NOT_AN_INTERVIEW = re.compile(
     r"\b(mock|practice|prep|preparation|rehears\w*|debrief|calibration|interviewer training"
-    r"|hiring committee|shadow(ing)?|reverse interview)\b",
+    r"|hiring committee|shadow(ing)?|reverse interview|podcast|press|media|user interviews?"
+    r"|customer interviews?|research interviews?|exit interview|stay interview)\b",
     re.IGNORECASE,
 )
 _ATS_DOMAINS = (
@@ -103,12 +111,19 @@ def finished_interviews(
     grace: timedelta,
     lookback: timedelta,
 ) -> list[Interview]:
-    """The interviews that ended between `now - lookback` and `now - grace`, ready to thank."""
+    """The interviews that ended between `now - lookback` and `now - grace`, ready to thank.
+
+    An event that cannot be understood is logged and skipped; the others still count.
+    """
     found = []
     for event in events:
         if not now - lookback <= event.end <= now - grace:
             continue
-        interview = interview_from(event, you)
+        try:
+            interview = interview_from(event, you)
+        except Exception as error:
+            log.warning("skipping event %r: %s: %s", event.uid, type(error).__name__, error)
+            continue
         if interview is not None:
             found.append(interview)
     return found
@@ -118,22 +133,21 @@ def interview_from(event: Event, you: You) -> Interview | None:
     """The `Interview` this event is for you, or None when it is not one to thank anyone for."""
     reason = why_not_an_interview(event, you)
     if reason:
-        log.debug("event %s is not an interview to thank for: %s", event.uid, reason)
+        log.debug("event %r is not an interview to thank for: %s", event.uid, reason)
         return None
     recipients = interviewers(event, you)
     if not recipients:
-        log.info(
-            "interview %s (%s) lists no interviewer to thank", event.uid, one_line(event.title)
-        )
+        log.info("interview %r (%r) lists nobody to thank", event.uid, one_line(event.title))
         return None
-    notes = _labelled_lines(plain_text(event.description))
+    description = plain_text(event.description)
+    notes = _labelled_lines(description)
     return Interview(
         event=event,
         recipients=recipients,
-        company=company_of(event, you, notes),
+        company=company_of(event, recipients, notes),
         role=role_of(event, notes),
         topics=_topics(notes),
-        promises=_promises(notes, plain_text(event.description)),
+        promises=_promises(notes, description),
     )
 
 
@@ -141,31 +155,45 @@ def why_not_an_interview(event: Event, you: You) -> str:
     """Why `event` is not a finished interview of yours, or "" when it is one."""
     if event.status is EventStatus.CANCELLED:
         return "cancelled"
-    mine = [p for p in _people(event) if _is_you(p, you)]
+    people = _people(event)
+    mine = [p for p in people if _is_you(p, you)]
     if any(p.response is ResponseStatus.DECLINED for p in mine):
         return "you declined it"
-    title = one_line(event.title)
-    if _NOT_AN_INTERVIEW.search(title):
+    if event.attendees and not mine:
+        return "you are not on its guest list"
+    if _NOT_AN_INTERVIEW.search(one_line(event.title)):
         return "an event about interviews, not an interview"
     if not _looks_like_interview(event):
         return "no sign of an interview"
-    others = [p for p in _people(event) if not _is_you(p, you) and not _is_resource(p)]
-    if others and all(_domain(p.email) in you.own_domains for p in others):
-        return "only colleagues from your own domain: an interview you conduct"
+    domains = own_domains(you)
+    if any(_domain(p.email) in domains for p in people if not _is_you(p, you)):
+        return "a colleague from your own domain is on it: an interview you conduct"
     candidate = _labelled_lines(plain_text(event.description)).get("candidate", "")
-    if candidate and not _names_match(candidate, you.name):
+    if candidate and not _is_your_name(candidate, you):
         return f"the candidate is {one_line(candidate)!r}, not you"
     return ""
 
 
+def own_domains(you: You) -> frozenset[str]:
+    """Your employer's domains: as configured, else your address's unless it is public mail."""
+    if you.own_domains:
+        return frozenset(you.own_domains)
+    domain = _domain(you.email)
+    return frozenset() if domain in PUBLIC_MAIL_DOMAINS else frozenset({domain})
+
+
 def _looks_like_interview(event: Event) -> bool:
-    if _INTERVIEW.search(event.title):
+    title = one_line(event.title)
+    if _INTERVIEW.search(title):
         return True
     description = plain_text(event.description)
     from_ats = any(_is_ats(p.email) for p in _people(event)) or any(
         domain in description.lower() for domain in _ATS_DOMAINS
     )
-    return from_ats and bool(_INTERVIEW.search(description))
+    if from_ats and _INTERVIEW.search(description):
+        return True
+    in_context = " <> " in title or from_ats or bool(_CONTEXT.search(description))
+    return in_context and bool(_INTERVIEW_IF_CONTEXT.search(title))
 
 
 def interviewers(event: Event, you: You) -> tuple[Recipient, ...]:
@@ -197,15 +225,16 @@ def _can_receive(person: Person, you: You) -> bool:
     if not is_plain_address(person.email):
         log.warning("skipping guest with an unusable address %r", one_line(person.email, 80))
         return False
-    local = person.email.split("@", 1)[0]
-    return not (_SCHEDULING_LOCAL.match(local) or _is_ats(person.email))
+    # Only the robots of applicant tracking systems are left out: someone interviewing
+    # you for a job at Greenhouse or Workday has an address there too.
+    return not _SCHEDULING_LOCAL.match(person.email.split("@", 1)[0])
 
 
-def company_of(event: Event, you: You, notes: dict[str, str]) -> str:
+def company_of(event: Event, recipients: tuple[Recipient, ...], notes: dict[str, str]) -> str:
     """The employer's name: from the notes, else the interviewers' domain as spelt in the title."""
     if notes.get("company"):
         return one_line(notes["company"], 80)
-    label = _company_label(event, you)
+    label = _company_label(recipients)
     title = one_line(event.title)
     if label:
         spelt = re.search(r"\b" + r"[\s-]?".join(map(re.escape, label)) + r"\b", title, re.I)
@@ -217,14 +246,10 @@ def company_of(event: Event, you: You, notes: dict[str, str]) -> str:
     return with_company.group(1) if with_company else ""
 
 
-def _company_label(event: Event, you: You) -> str:
-    domains = Counter(
-        _domain(p.email)
-        for p in _people(event)
-        if not _is_you(p, you) and not _is_resource(p) and not _is_ats(p.email)
-    )
+def _company_label(recipients: tuple[Recipient, ...]) -> str:
+    domains = Counter(_domain(r.email) for r in recipients)
     for domain, _count in domains.most_common():
-        if domain and domain not in PUBLIC_MAIL_DOMAINS and domain not in you.own_domains:
+        if domain not in PUBLIC_MAIL_DOMAINS:
             return _registered_label(domain)
     return ""
 
@@ -316,9 +341,18 @@ def _domain(address: str) -> str:
     return address.rpartition("@")[2].lower()
 
 
+_HONORIFICS = re.compile(r"^(dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+", re.IGNORECASE)
+
+
 def _name_of(person: Person) -> str:
     name = one_line(person.name, 80).strip("\"' ")
-    if name and "@" not in name:
+    if "@" in name:
+        name = ""
+    last, comma, first = name.partition(",")
+    if comma and first.strip() and " " not in last.strip():
+        name = f"{first.strip()} {last.strip()}"  # Exchange's "Smith, Jane"
+    name = _HONORIFICS.sub("", name)
+    if name:
         return name
     local = person.email.split("@", 1)[0]
     parts = re.split(r"[._]", local)
@@ -328,10 +362,17 @@ def _name_of(person: Person) -> str:
 
 
 def _listed_in(person: Person, listed: str) -> bool:
-    text = listed.lower()
-    return person.email.lower() in text or bool(person.name and person.name.lower() in text)
+    """Whether an `Interviewers:` line names this person: whole name or whole address."""
+    wanted = [person.email.lower()] + ([_words(person.name)] if person.name else [])
+    spoken = _words(listed)
+    return any(re.search(r"(^|\s)" + re.escape(w) + r"(\s|$)", spoken) for w in wanted if w)
 
 
-def _names_match(candidate: str, your_name: str) -> bool:
-    theirs = set(re.findall(r"\w+", candidate.lower()))
-    return bool(theirs & set(re.findall(r"\w+", your_name.lower())))
+def _is_your_name(candidate: str, you: You) -> bool:
+    """Whether a `Candidate:` line means you: every word of it is in your name or address."""
+    yours = set(_words(you.name).split()) | set(re.split(r"[._+-]", you.email.split("@")[0]))
+    return set(_words(candidate).split()) <= yours
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[\w@.+-]+", text.lower().replace(",", " ")))

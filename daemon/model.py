@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -53,9 +54,9 @@ class Event:
 
     `start` and `end` are timezone-aware and carry the event's own zone, so
     deadlines can be shown in it. `occurrence` identifies the occurrence within
-    a series (its original start, i.e. the RECURRENCE-ID for a moved instance);
-    for a single event it equals `start`. `description` is the raw text, which
-    may contain HTML.
+    a recurring series (its original start, i.e. the RECURRENCE-ID of a moved
+    instance); it is None for a single event, so rescheduling that event does
+    not make it a new one. `description` is the raw text, which may contain HTML.
     """
 
     source: str
@@ -63,12 +64,28 @@ class Event:
     title: str
     start: datetime
     end: datetime
-    occurrence: datetime
+    occurrence: datetime | None
     description: str = ""
     location: str = ""
     organizer: Person | None = None
     attendees: tuple[Person, ...] = ()
     status: EventStatus = EventStatus.CONFIRMED
+
+
+@dataclass(frozen=True)
+class You:
+    """The person the daemon works for: signs the notes, is never a recipient."""
+
+    name: str
+    email: str
+    aliases: tuple[str, ...] = ()
+    own_domains: tuple[str, ...] = ()
+    timezone: str = ""
+
+    @property
+    def addresses(self) -> frozenset[str]:
+        """Every address that is you, lower-cased."""
+        return frozenset(a.lower() for a in (self.email, *self.aliases))
 
 
 @dataclass(frozen=True)
@@ -105,9 +122,10 @@ class Interview:
 class DraftKey:
     """The identity of one thank-you draft; a key is drafted at most once, ever.
 
-    `occurrence` is the occurrence's original start in UTC (`YYYYMMDDTHHMMSSZ`)
-    and `recipient` the lower-cased address, so the key is the same however
-    the source spells them.
+    `occurrence` is a recurring occurrence's original start in UTC
+    (`YYYYMMDDTHHMMSSZ`), or `single` for an event that does not recur, and
+    `recipient` the lower-cased address, so the key is the same however the
+    source spells them.
     """
 
     source: str
@@ -121,12 +139,15 @@ class DraftKey:
     @property
     def marker(self) -> str:
         """A stable token derived from the key, carried by the draft to find it again."""
-        return hashlib.sha256(str(self).encode()).hexdigest()[:32]
+        # JSON, not the `|`-joined text: a UID or address may itself contain `|`.
+        fields = json.dumps([self.source, self.uid, self.occurrence, self.recipient])
+        return hashlib.sha256(fields.encode()).hexdigest()[:32]
 
 
 def key_for(event: Event, recipient_email: str) -> DraftKey:
     """The draft key of one interviewer's note for one event occurrence."""
-    occurrence = event.occurrence.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    original = event.occurrence
+    occurrence = original.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") if original else "single"
     return DraftKey(event.source, event.uid, occurrence, recipient_email.lower())
 
 

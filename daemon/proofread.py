@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 
 from daemon.compose import Note
-from daemon.config import You
-from daemon.model import Interview, Recipient
+from daemon.model import Interview, Recipient, You
 
 MIN_WORDS = 60
 MAX_WORDS = 150
@@ -50,6 +49,7 @@ def proofread(note: Note, interview: Interview, recipient: Recipient, you: You) 
     text = f"{note.subject}\n{note.body}"
     return [
         *_placeholders(text),
+        *_unreadable(text),
         *_greeting(note.body, recipient),
         *_names(text, interview),
         *_spelling(text),
@@ -67,6 +67,11 @@ def word_count(body: str) -> int:
 
 def _placeholders(text: str) -> list[str]:
     return [f"placeholder left in: {m.group(0)}" for m in _PLACEHOLDER.finditer(text)]
+
+
+def _unreadable(text: str) -> list[str]:
+    # U+FFFD is what a calendar in the wrong encoding leaves where a letter was.
+    return ["a character could not be read (�): check the names"] if "\ufffd" in text else []
 
 
 def _greeting(body: str, recipient: Recipient) -> list[str]:

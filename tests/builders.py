@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from daemon.config import You
-from daemon.model import Event, EventStatus, Person, ResponseStatus
+from daemon.model import Event, EventStatus, Person, ResponseStatus, You
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=BERLIN)
@@ -40,7 +39,7 @@ def event(
         title=title,
         start=end - length,
         end=end,
-        occurrence=end - length,
+        occurrence=None,
         description=description,
         organizer=organizer,
         attendees=attendees,

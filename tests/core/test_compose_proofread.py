@@ -82,6 +82,7 @@ def test_without_role_company_or_name_the_note_still_reads_and_says_what_is_miss
         ),
         (lambda b: b.replace("Alex Rivera", "A."), "not signed with your name, Alex Rivera"),
         (lambda b: b + "TODO: mention the offsite\n", "placeholder left in: TODO"),
+        (lambda b: b.replace("Priya", "Pri\ufffdya"), "a character could not be read"),
         (lambda b: b + " more" * 120, "words: too long; keep it to 150 or fewer"),
         (
             lambda b: "Hi Priya,\n\nThanks, Acme Senior Backend Engineer.\n\nAlex Rivera\n",

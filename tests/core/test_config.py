@@ -138,3 +138,30 @@ def test_the_shipped_example_is_valid():
     example = Path(__file__).parents[2] / "config" / "config.example.toml"
     settings = load_settings(example)
     assert settings.you.name == "Alex Rivera"
+
+
+def test_a_calendar_url_is_never_spelt_out_in_its_default_name():
+    settings = parse(GOOD)
+    name = settings.calendars[1].name
+    assert name.startswith("ics:calendar.example.com#") and "secret" not in name
+
+
+def test_relative_paths_give_the_same_identity_however_the_config_is_named(tmp_path, monkeypatch):
+    (tmp_path / "config.toml").write_text(GOOD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    relative = load_settings(Path("config.toml")).calendars[0].name
+    absolute = load_settings(tmp_path / "config.toml").calendars[0].name
+    assert relative == absolute == f"ics:{tmp_path.resolve() / 'interviews.ics'}"
+
+
+def test_windows_that_can_never_find_or_remind_are_problems():
+    text = GOOD.replace(
+        "[deadline]", "[interviews]\ngrace_minutes = 180\nlookback_hours = 2\n\n[deadline]"
+    )
+    text = text.replace("remind_before_hours = [2, 6]", "remind_before_hours = [30, 2]")
+    with pytest.raises(ConfigError) as caught:
+        parse(text)
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "interviews.grace_minutes",
+        "deadline.remind_before_hours",
+    ]

@@ -9,7 +9,7 @@ import pytest
 from builders import ME, NOW, YOU, event, person
 
 from daemon.detect import finished_interviews, interview_from, interviewers
-from daemon.model import EventStatus, Recipient, ResponseStatus
+from daemon.model import EventStatus, Recipient, ResponseStatus, You
 
 GRACE = timedelta(minutes=10)
 LOOKBACK = timedelta(hours=48)
@@ -47,12 +47,18 @@ def test_only_interviews_ended_between_lookback_and_grace_count(ended_ago, found
         "Phone screen: Acme",
         "Acme onsite – final round",
         "Hiring Manager chat (Acme)",
-        "Panel: Acme platform team",
-        "System design – Acme",
+        "Recruiter call – Acme",
     ],
 )
 def test_interview_titles_are_recognised(title):
     assert detect(event(title))
+
+
+@pytest.mark.parametrize("title", ["Panel: Acme platform team", "System design – Acme", "Onsite"])
+def test_words_that_need_context_count_only_with_it(title):
+    assert detect(event(title)) == []
+    assert detect(event(title, description="Your interview for the Staff Engineer role"))
+    assert detect(event(f"Acme <> Alex – {title}"))
 
 
 @pytest.mark.parametrize(
@@ -64,6 +70,11 @@ def test_interview_titles_are_recognised(title):
         "Weekly team sync",
         "Lunch",
         "Interview debrief – Acme",
+        "Podcast interview with TechTalk",
+        "User interviews: onboarding flow",
+        "Screen share: quarterly numbers",
+        "Panel: the future of platform teams",
+        "System design review: payments",
     ],
 )
 def test_events_that_are_not_your_interview_produce_nothing(title):
@@ -86,18 +97,50 @@ def test_cancelled_and_declined_interviews_produce_nothing():
     assert detect(event(status=EventStatus.CANCELLED), declined) == []
 
 
-def test_interviews_you_conduct_with_only_colleagues_produce_nothing():
+def test_interviews_you_conduct_with_a_colleague_and_a_candidate_produce_nothing():
     you = replace(YOU, own_domains=("currentco.example",))
     conducted = event(
-        "Interview: candidate for Backend",
-        attendees=(ME, person("sam@currentco.example", "Sam"), person("kim@currentco.example")),
+        "Interview: Jordan Smith – Backend Engineer",
+        attendees=(ME, person("bob.jones@currentco.example", "Bob"), person("jordan@gmail.com")),
     )
+    assert interview_from(conducted, you) is None
+    assert interview_from(conducted, YOU) is not None  # without own_domains it looks external
+
+
+def test_your_work_address_domain_is_your_own_domain_by_default():
+    you = You("Alex Rivera", "alex@currentco.example")
+    me = person("alex@currentco.example", "Alex Rivera")
+    conducted = event(attendees=(me, person("bob@currentco.example"), person("jordan@gmail.com")))
     assert interview_from(conducted, you) is None
 
 
-def test_an_ats_invite_naming_another_candidate_is_not_yours():
-    conducted = event(description="Candidate: Morgan Smith\nInterviewers: Priya Raman")
-    assert detect(conducted) == []
+def test_an_interview_you_are_not_invited_to_is_not_yours():
+    shared = event(attendees=(person("priya.raman@acme.example"), person("morgan@gmail.com")))
+    assert detect(shared) == []
+
+
+def test_an_interviewer_at_an_ats_vendor_is_thanked():
+    invite = event(
+        "Interview with Workday", attendees=(ME, person("jane.doe@workday.com", "Jane Doe"))
+    )
+    [interview] = detect(invite)
+    assert interview.recipients == (Recipient("jane.doe@workday.com", "Jane Doe"),)
+    assert interview.company == "Workday"
+
+
+def test_one_broken_event_is_skipped_and_the_rest_still_count(caplog):
+    broken = event(uid="broken\nERROR forged", attendees=None)  # type: ignore[arg-type]
+    assert [i.event.uid for i in detect(broken, event(uid="good"))] == ["good"]
+    assert "skipping event 'broken\\nERROR forged'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("candidate", "yours"),
+    [("Morgan Smith", False), ("Alex Chen", False), ("Alex Rivera", True), ("alex", True)],
+)
+def test_an_ats_invite_naming_another_candidate_is_not_yours(candidate, yours):
+    invite = event(description=f"Candidate: {candidate}\nInterviewers: Priya Raman")
+    assert bool(detect(invite)) is yours
 
 
 def test_panel_recipients_exclude_you_rooms_declined_optional_silent_and_schedulers():
@@ -152,6 +195,32 @@ def test_unusable_addresses_are_skipped_and_logged(address, caplog):
     invite = event(attendees=(ME, person(address, "Mallory")))
     assert interviewers(invite, YOU) == ()
     assert "unusable address" in caplog.text
+
+
+def test_the_interviewers_line_matches_whole_names_and_addresses():
+    invite = event(
+        attendees=(
+            ME,
+            person("li@acme.example", "Li Wei"),
+            person("eli@acme.example", "Eli Stone"),
+            person("ann@acme.example", "Ann"),
+            person("annabel@acme.example", "Annabel Lee"),
+        ),
+        description="Interviewers: Annabel Lee, eli@acme.example",
+    )
+    assert [r.email for r in interviewers(invite, YOU)] == [
+        "eli@acme.example",
+        "annabel@acme.example",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cn", "name"),
+    [("Smith, Jane", "Jane Smith"), ("Dr. Priya Raman", "Priya Raman"), ("Prof Li", "Li")],
+)
+def test_names_are_written_the_way_they_are_spoken(cn, name):
+    [recipient] = interviewers(event(attendees=(ME, person("x@acme.example", cn))), YOU)
+    assert recipient.name == name
 
 
 def test_a_name_is_guessed_from_a_dotted_address_only():
