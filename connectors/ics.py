@@ -47,6 +47,8 @@ _TIMING_PROPERTIES = frozenset(
 _SINGLE_TIMES = ("DTSTART", "DTEND", "RECURRENCE-ID")
 _TIME_LISTS = ("RDATE", "EXDATE")
 # dateutil walks every instance from DTSTART, so these make a calendar take hours.
+# A UID with any of these is a series whose occurrences are told apart by their original start.
+_RECURRENCE_PROPERTIES = frozenset({"RRULE", "RDATE", "RECURRENCE-ID"})
 _TOO_FREQUENT = frozenset({"SECONDLY", "MINUTELY"})
 # Carries, from screening to the occurrence, why an event has no usable end.
 _NO_END = "X-INTERVIEW-FOLLOWUP-NO-END"
@@ -171,7 +173,8 @@ class IcsCalendar:
             and (event := self._screened(component, zones)) is not None
         ]
         occurrences = self._expand(timezones, screened, start, end)
-        return [found for o in occurrences if (found := self._to_event(o)) is not None]
+        series = {str(e.get("UID")) for e in screened if _RECURRENCE_PROPERTIES & set(e)}
+        return [f for o in occurrences if (f := self._to_event(o, series)) is not None]
 
     def _calendar_zone(self, calendar: icalendar.Component) -> tzinfo | None:
         """The zone named by X-WR-TIMEZONE (Google, Apple), if it can be resolved."""
@@ -266,15 +269,17 @@ class IcsCalendar:
                 )
         return occurrences
 
-    def _to_event(self, occurrence: icalendar.Component) -> Event | None:
+    def _to_event(self, occurrence: icalendar.Component, series: set[str]) -> Event | None:
         uid = str(occurrence["UID"])
         try:
-            return self._build_event(occurrence, uid)
+            return self._build_event(occurrence, uid, uid in series)
         except Exception as exc:  # a stranger's property can break in any way; skip the event
             self._warn("calendar %s: skipping event %r: %s", self._where, uid, _one_line(str(exc)))
             return None
 
-    def _build_event(self, occurrence: icalendar.Component, uid: str) -> Event | None:
+    def _build_event(
+        self, occurrence: icalendar.Component, uid: str, recurring: bool
+    ) -> Event | None:
         start = _value(occurrence["DTSTART"])
         end = _value(occurrence["DTEND"])
         if not isinstance(start, datetime) or not isinstance(end, datetime):
@@ -295,7 +300,7 @@ class IcsCalendar:
             title=_text(occurrence, "SUMMARY"),
             start=start,
             end=end,
-            occurrence=original if isinstance(original, datetime) else start,
+            occurrence=original if recurring and isinstance(original, datetime) else None,
             description=_text(occurrence, "DESCRIPTION"),
             location=_text(occurrence, "LOCATION"),
             organizer=_organizer(occurrence),

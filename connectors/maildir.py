@@ -96,7 +96,10 @@ class MaildirMailbox:
         if path is not None:
             trashed = _TRASHED_FLAG in _flags(path.name)
             return DraftState.DELETED if trashed else DraftState.PENDING
-        return DraftState.SENT if self._was_sent(draft) else DraftState.DELETED
+        if self._was_sent(draft):
+            return DraftState.SENT
+        # mutt, aerc and Thunderbird save an edited draft as a new file.
+        return DraftState.PENDING if self._edited_copy(draft) else DraftState.DELETED
 
     def draft_link(self, ref: str) -> str:
         """The draft's file path now, or the Drafts folder if the draft is gone."""
@@ -120,6 +123,15 @@ class MaildirMailbox:
                     return path
         return None
 
+    def _edited_copy(self, draft: CreatedDraft) -> bool:
+        """Whether Drafts holds the draft under another name."""
+        return any(
+            headers is not None and _is_copy_of(headers, draft)
+            for path in self._files(self._drafts)
+            if _TRASHED_FLAG not in _flags(path.name)
+            for headers in [_read_headers(path)]
+        )
+
     def _was_sent(self, draft: CreatedDraft) -> bool:
         if self._sent is None:
             return False
@@ -127,7 +139,7 @@ class MaildirMailbox:
             log.debug("Sent folder %s does not exist; treating it as empty", self._sent)
             return False
         return any(
-            headers is not None and _is_sent_copy(headers, draft)
+            headers is not None and _is_copy_of(headers, draft)
             for headers in map(_read_headers, self._files(self._sent))
         )
 
@@ -242,8 +254,8 @@ def _read_headers(path: Path) -> Message | None:
     return _HEADER_PARSER.parsebytes(bytes(block))
 
 
-def _is_sent_copy(headers: Message, draft: CreatedDraft) -> bool:
-    """Whether a Sent message is the draft: same Message-ID, or same To and Subject."""
+def _is_copy_of(headers: Message, draft: CreatedDraft) -> bool:
+    """Whether a message is (a copy of) the draft: same Message-ID, or same To and Subject."""
     wanted_id = _normalise_id(draft.message_id)
     if wanted_id and _normalise_id(_header_text(headers, "Message-ID")) == wanted_id:
         return True

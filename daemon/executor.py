@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from daemon.ledger import Ledger
-from daemon.model import DraftStatus
-from daemon.plan import Action, CreateDraft, GiveUp, Reconcile, RecordOutcome
+from daemon.model import DraftKey, DraftStatus
+from daemon.plan import Action, CreateDraft, Reconcile, RecordOutcome
 from daemon.protocols import ConnectorError, Mailbox, SignInRequiredError
 
 log = logging.getLogger(__name__)
@@ -37,16 +37,23 @@ def execute(actions: Sequence[Action], ledger: Ledger, mailbox: Mailbox, now: da
     """
     outcome = Outcome()
     for action in actions:
+        key = action.record.key if isinstance(action, CreateDraft) else action.key
         try:
             _perform(action, ledger, mailbox, now, outcome)
         except SignInRequiredError:
             raise
         except ConnectorError as error:
-            key = action.record.key if isinstance(action, CreateDraft) else action.key
-            log.warning("could not carry out %s for %s: %s", type(action).__name__, key, error)
-            ledger.note_error(key, str(error), now)
-            outcome.failed.append(str(key))
+            log.warning("could not carry out %s for %r: %s", type(action).__name__, key, error)
+            _failed(ledger, key, str(error), now, outcome)
+        except Exception as error:
+            log.exception("unexpected error in %s for %r", type(action).__name__, str(key))
+            _failed(ledger, key, f"{type(error).__name__}: {error}", now, outcome)
     return outcome
+
+
+def _failed(ledger: Ledger, key: DraftKey, error: str, now: datetime, outcome: Outcome) -> None:
+    ledger.note_error(key, error, now)
+    outcome.failed.append(str(key))
 
 
 def _perform(
@@ -54,28 +61,28 @@ def _perform(
 ) -> None:
     match action:
         case CreateDraft():
-            create(action, ledger, mailbox, now)
-            outcome.drafted.append(str(action.record.key))
+            if create(action, ledger, mailbox, now) is not None:
+                outcome.drafted.append(str(action.record.key))
         case RecordOutcome(key=key, status=status):
-            log.info("draft %s was %s", key, status.value)
+            log.info("draft %r was %s", str(key), status.value)
             ledger.set_status(key, status, now)
             outcome.recorded.append(str(key))
-        case Reconcile(key=key, message_id=message_id):
+        case Reconcile(key=key, message_id=message_id, reason=reason):
             ref = mailbox.find_draft(message_id)
             if ref is None:
-                ledger.set_status(key, DraftStatus.FAILED, now, "the interview left the calendar")
+                log.error("no draft could be made for %r: %s", str(key), reason)
+                ledger.set_status(key, DraftStatus.FAILED, now, reason)
+                outcome.failed.append(str(key))
             else:
                 ledger.mark_drafted(key, ref, now)
-        case GiveUp(key=key, reason=reason):
-            log.error("giving up on draft %s: %s", key, reason)
-            ledger.set_status(key, DraftStatus.FAILED, now, reason)
-            outcome.failed.append(str(key))
 
 
-def create(action: CreateDraft, ledger: Ledger, mailbox: Mailbox, now: datetime) -> str:
-    """Create one draft exactly once and return its reference."""
+def create(action: CreateDraft, ledger: Ledger, mailbox: Mailbox, now: datetime) -> str | None:
+    """Create one draft exactly once; its reference, or None when another run claimed it."""
     record = action.record
-    ledger.begin(record, now)
+    if not ledger.begin(record, now):
+        log.info("the draft to %s is already being handled", record.recipient_email)
+        return None
     ref = mailbox.find_draft(action.message.message_id) if action.recovering else None
     if ref is None:
         ref = mailbox.create_draft(action.message.as_email())

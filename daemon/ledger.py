@@ -44,6 +44,11 @@ CREATE TABLE IF NOT EXISTS drafts (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (source, uid, occurrence, recipient)
 );
+CREATE TABLE IF NOT EXISTS alerts (
+    name TEXT PRIMARY KEY,
+    message TEXT NOT NULL,
+    since TEXT NOT NULL
+);
 """
 
 
@@ -86,19 +91,26 @@ class Ledger:
         found = (_record(dict(zip(names, row, strict=True))) for row in rows.fetchall())
         return {record.key: record for record in found}
 
-    def begin(self, record: DraftRecord, now: datetime) -> None:
-        """Write the intent to create `record`'s draft, counting the attempt."""
+    def begin(self, record: DraftRecord, now: datetime) -> bool:
+        """Claim `record`'s key and write the intent to create its draft.
+
+        True when this caller may go on: the key was new, or still `creating`
+        with the attempts the caller planned from. False when another process
+        (or an earlier action of this cycle) got there first.
+        """
         values = _columns(record) | {"updated_at": now.isoformat()}
         values["attempts"] = record.attempts + 1
         names = ", ".join(values)
         marks = ", ".join(f":{name}" for name in values)
         updates = ", ".join(f"{n} = excluded.{n}" for n in values if n not in _KEY_COLUMNS)
         with self._transaction():
-            self._db.execute(
+            cursor = self._db.execute(
                 f"INSERT INTO drafts ({names}) VALUES ({marks}) "
-                f"ON CONFLICT (source, uid, occurrence, recipient) DO UPDATE SET {updates}",
+                f"ON CONFLICT (source, uid, occurrence, recipient) DO UPDATE SET {updates} "
+                "WHERE drafts.status = 'creating' AND drafts.attempts = excluded.attempts - 1",
                 values,
             )
+        return cursor.rowcount == 1
 
     def mark_drafted(self, key: DraftKey, draft_ref: str, now: datetime) -> None:
         """The mailbox holds the draft now, under `draft_ref`."""
@@ -113,6 +125,26 @@ class Ledger:
     def note_error(self, key: DraftKey, error: str, now: datetime) -> None:
         """Remember why the last attempt on `key` failed; its status stays as it is."""
         self._update(key, now, last_error=error)
+
+    def set_alert(self, name: str, message: str, now: datetime) -> bool:
+        """Raise a daemon-wide alert (e.g. sign-in needed); True when it is new."""
+        with self._transaction():
+            known = self._db.execute("SELECT 1 FROM alerts WHERE name = ?", (name,)).fetchone()
+            self._db.execute(
+                "INSERT INTO alerts VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET message = excluded.message",
+                (name, message, now.isoformat()),
+            )
+        return known is None
+
+    def clear_alert(self, name: str) -> None:
+        """The condition behind the alert is over."""
+        with self._transaction():
+            self._db.execute("DELETE FROM alerts WHERE name = ?", (name,))
+
+    def alerts(self) -> dict[str, str]:
+        """Every alert standing, by name."""
+        return dict(self._db.execute("SELECT name, message FROM alerts ORDER BY since"))
 
     def _update(self, key: DraftKey, now: datetime, **values: str) -> None:
         assignments = ", ".join(f"{name} = :{name}" for name in values)

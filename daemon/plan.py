@@ -2,9 +2,10 @@
 
 `plan()` returns small frozen actions that carry everything the executor
 needs, so the executor only performs I/O. A draft key is planned for creation
-only when the ledger has never seen it, or when an earlier attempt may have
-been interrupted (then the executor first looks for the draft it may have
-left behind).
+only when the ledger has never seen it, or when an earlier attempt failed or
+was interrupted: then the executor first looks for the draft it may have left
+behind, so trying again every cycle, while the interview is in the lookback
+window, never makes a second draft.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from daemon.compose import Template, compose_note
-from daemon.config import You
 from daemon.message import DraftMessage, message_id_for
 from daemon.model import (
     DraftKey,
@@ -22,14 +22,13 @@ from daemon.model import (
     DraftStatus,
     Interview,
     Recipient,
+    You,
     deadline_for,
     key_for,
 )
 from daemon.proofread import proofread
 from daemon.protocols import DraftState
 from daemon.text import one_line
-
-MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -51,21 +50,18 @@ class RecordOutcome:
 
 @dataclass(frozen=True)
 class Reconcile:
-    """An interrupted creation whose interview is gone from the calendar: find or give up."""
+    """An unfinished creation whose interview left the calendar or the lookback window.
+
+    The draft an interrupted attempt may have left is looked for; without one
+    the key ends as failed, with `reason`.
+    """
 
     key: DraftKey
     message_id: str
-
-
-@dataclass(frozen=True)
-class GiveUp:
-    """Creation failed too often: stop trying and show it as failed."""
-
-    key: DraftKey
     reason: str
 
 
-Action = CreateDraft | RecordOutcome | Reconcile | GiveUp
+Action = CreateDraft | RecordOutcome | Reconcile
 
 
 def plan(
@@ -88,12 +84,14 @@ def plan(
     for interview in interviews:
         for recipient in interview.recipients:
             key = key_for(interview.event, recipient.email)
+            if key in wanted:
+                continue  # the same event twice (e.g. two copies of one calendar)
             wanted.add(key)
             action = _for_recipient(now, interview, recipient, ledger.get(key), drafting)
             if action is not None:
                 actions.append(action)
     actions.extend(
-        Reconcile(key, record.message_id)
+        Reconcile(key, record.message_id, record.last_error or "the interview left the calendar")
         for key, record in sorted(ledger.items())
         if record.status is DraftStatus.CREATING and key not in wanted
     )
@@ -120,8 +118,6 @@ def _for_recipient(
         return draft_for(now, interview, recipient, drafting, attempts=0)
     if record.status is not DraftStatus.CREATING:
         return None  # drafted once, ever: sent, deleted and failed keys stay as they are
-    if record.attempts >= MAX_ATTEMPTS:
-        return GiveUp(record.key, record.last_error or "the mailbox did not take the draft")
     return draft_for(now, interview, recipient, drafting, attempts=record.attempts, recovering=True)
 
 

@@ -72,13 +72,20 @@ def status_rows(
     links: Mapping[DraftKey, str],
     remind_before_hours: Iterable[float],
 ) -> list[StatusRow]:
-    """Every tracked draft, soonest deadline first."""
+    """Every tracked draft: failed ones first, then by deadline, finished ones last."""
     hours = tuple(remind_before_hours)
     rows = [
         StatusRow(r, stage_of(r, now, hours), r.deadline - now, links.get(r.key, r.draft_ref))
         for r in records
     ]
-    return sorted(rows, key=lambda row: (row.stage is Stage.DONE, row.record.deadline))
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.record.status is not DraftStatus.FAILED,
+            row.stage is Stage.DONE,
+            row.record.deadline,
+        ),
+    )
 
 
 def describe_time_left(left: timedelta) -> str:
@@ -101,7 +108,7 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
         who = f"{r.recipient_name} <{r.recipient_email}>" if r.recipient_name else r.recipient_email
         left = "—" if row.stage is Stage.DONE else describe_time_left(row.time_left)
         lines = [
-            f"[{row.stage.value}] {who} — {r.event_title}",
+            f"[{_tag(row)}] {who} — {r.event_title}",
             f"    state: {r.status.value}   deadline: {_when(r.deadline, zone)}   {left}",
             f"    draft: {row.draft or '—'}",
         ]
@@ -114,3 +121,7 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
 
 def _when(moment: datetime, zone: tzinfo | None) -> str:
     return moment.astimezone(zone).strftime("%a %d %b %H:%M %Z")
+
+
+def _tag(row: StatusRow) -> str:
+    return "FAILED" if row.record.status is DraftStatus.FAILED else row.stage.value

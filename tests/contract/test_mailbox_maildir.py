@@ -442,3 +442,19 @@ def test_unwritable_parent_raises_connector_error(
     monkeypatch.setattr(Path, "mkdir", refuse)
     with pytest.raises(ConnectorError, match="EACCES"):
         MaildirMailbox(tmp_path / "Drafts").create_draft(make_message())
+
+
+def test_a_draft_the_client_saved_again_under_a_new_name_is_still_pending(tmp_path: Path) -> None:
+    box = MaildirMailbox(tmp_path / "Drafts", tmp_path / "Sent")
+    message = make_message()
+    ref = box.create_draft(message)
+    [old] = (tmp_path / "Drafts" / "cur").iterdir()
+    edited = BytesParser(policy=email.policy.default).parsebytes(old.read_bytes())
+    del edited["Message-ID"]
+    edited["Message-ID"] = "<fresh-id-from-the-client@example.com>"
+    (tmp_path / "Drafts" / "cur" / "1800000000.edited.host:2,D").write_bytes(edited.as_bytes())
+    old.unlink()
+    draft = CreatedDraft(
+        ref, str(message["Message-ID"]), "jose@example.com", str(message["Subject"])
+    )
+    assert box.draft_state(draft) is DraftState.PENDING

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -12,8 +13,8 @@ from daemon.compose import default_template
 from daemon.detect import finished_interviews
 from daemon.executor import create, execute
 from daemon.ledger import Ledger, LedgerError
-from daemon.model import DraftStatus
-from daemon.plan import MAX_ATTEMPTS, CreateDraft, Drafting, GiveUp, Reconcile, RecordOutcome, plan
+from daemon.model import DraftKey, DraftStatus, key_for
+from daemon.plan import CreateDraft, Drafting, Reconcile, RecordOutcome, plan
 from daemon.protocols import ConnectorError, CreatedDraft, DraftState
 
 DRAFTING = Drafting(YOU, default_template(), deadline_hours=24)
@@ -133,19 +134,71 @@ def test_a_crash_between_create_and_record_is_healed_without_a_duplicate(ledger)
     assert ledger.records()[action.record.key].draft_ref == "d1"
 
 
-def test_creation_that_keeps_failing_gives_up_and_says_why(ledger):
+def test_a_failing_mailbox_is_retried_each_cycle_without_duplicates(ledger):
     mailbox = MemoryMailbox()
     mailbox.fail_create = ConnectorError("Drafts folder is read-only")
-    for _ in range(MAX_ATTEMPTS):
+    for _ in range(4):
         cycle(ledger, mailbox)
-    assert {r.attempts for r in ledger.records().values()} == {MAX_ATTEMPTS}
-    actions = cycle(ledger, mailbox)
-    assert all(isinstance(a, GiveUp) for a in actions) and len(actions) == 2
-    records = ledger.records().values()
-    assert {(r.status, r.last_error) for r in records} == {
+    assert {(r.status, r.attempts) for r in ledger.records().values()} == {
+        (DraftStatus.CREATING, 4)
+    }
+    assert {r.last_error for r in ledger.records().values()} == {"Drafts folder is read-only"}
+    mailbox.fail_create = None
+    cycle(ledger, mailbox)
+    assert len(mailbox.drafts) == 2
+    assert {r.status for r in ledger.records().values()} == {DraftStatus.DRAFTED}
+
+
+def test_a_draft_never_made_fails_with_its_reason_once_the_interview_is_out_of_reach(ledger):
+    mailbox = MemoryMailbox()
+    mailbox.fail_create = ConnectorError("Drafts folder is read-only")
+    cycle(ledger, mailbox)
+    actions = cycle(ledger, mailbox, found=[])
+    assert all(isinstance(a, Reconcile) for a in actions) and len(actions) == 2
+    assert {(r.status, r.last_error) for r in ledger.records().values()} == {
         (DraftStatus.FAILED, "Drafts folder is read-only")
     }
-    assert cycle(ledger, mailbox) == [] and mailbox.drafts == {}
+    assert cycle(ledger, mailbox, found=[]) == []
+
+
+def test_an_unexpected_error_in_one_action_does_not_stop_the_others(ledger):
+    mailbox = MemoryMailbox()
+    [first, second] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    broken = replace(first, message=replace(first.message, to_email="a@b.example, c@d.example"))
+    outcome = execute([broken, second], ledger, mailbox, NOW)
+    assert len(outcome.failed) == 1 and len(outcome.drafted) == 1
+    assert "UnsafeDraftError" in ledger.records()[first.record.key].last_error
+
+
+def test_the_same_event_twice_in_one_cycle_makes_one_draft_per_interviewer(ledger):
+    mailbox = MemoryMailbox()
+    cycle(ledger, mailbox, found=interviews(PANEL, PANEL))
+    assert len(mailbox.drafts) == 2
+
+
+def test_a_key_claimed_by_another_run_is_not_created_again(ledger):
+    mailbox = MemoryMailbox()
+    [action, _] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    other = MemoryMailbox()
+    assert create(action, ledger, other, NOW) == "d1"  # the other instance wins the race
+    assert create(action, ledger, mailbox, NOW) is None
+    assert mailbox.drafts == {}
+
+
+def test_rescheduling_a_single_event_keeps_its_key_but_each_occurrence_of_a_series_is_new():
+    moved = replace(
+        PANEL, start=PANEL.start + timedelta(minutes=15), end=PANEL.end + timedelta(minutes=15)
+    )
+    assert key_for(moved, "p@acme.example") == key_for(PANEL, "p@acme.example")
+    weekly = replace(PANEL, occurrence=PANEL.start)
+    next_week = replace(PANEL, occurrence=PANEL.start + timedelta(days=7))
+    assert key_for(weekly, "p@acme.example") != key_for(next_week, "p@acme.example")
+
+
+def test_markers_differ_for_keys_that_join_to_the_same_text():
+    left = DraftKey("a|b", "c", "single", "d@e.example")
+    right = DraftKey("a", "b|c", "single", "d@e.example")
+    assert str(left) == str(right) and left.marker != right.marker
 
 
 def test_an_interrupted_draft_whose_interview_vanished_is_reconciled(ledger):
