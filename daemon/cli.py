@@ -8,10 +8,11 @@ import logging
 import shutil
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from connectors.google_auth import TokenStore, describe_scopes, sign_in
 from daemon import demo
 from daemon.config import (
     ConfigError,
@@ -23,9 +24,11 @@ from daemon.config import (
 )
 from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError, ensure_private_dir
+from daemon.lock import AlreadyRunningError, state_lock
 from daemon.loop import run_forever
-from daemon.protocols import ConnectorError
-from daemon.service import Service, build_service
+from daemon.model import DraftKey, DraftRecord
+from daemon.protocols import ConnectorError, SignInRequiredError
+from daemon.service import Service, build_service, client_secrets_path, token_path
 from daemon.status import StatusRow, render_table, status_rows
 
 # sysexits.h EX_CONFIG: the configuration is unusable, so restarting will not help.
@@ -52,7 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"followup: configuration problem in {error}", file=sys.stderr)
         return EXIT_CONFIG
-    except (ConnectorError, LedgerError) as error:
+    except SignInRequiredError as error:
+        print(f"followup: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (ConnectorError, LedgerError, AlreadyRunningError) as error:
         print(f"followup: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
@@ -62,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="followup",
-        description="Drafts interview thank-you notes and reminds you until they are sent.",
+        description="Drafts a thank-you note to each interviewer and tracks its 24-hour deadline.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log in detail")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--once", action="store_true", help="run one cycle and exit")
     _config_and_clock(run)
     run.set_defaults(handler=_run)
+
+    auth = commands.add_parser("auth", help="sign in to Google once (Calendar and Gmail)")
+    auth.add_argument("--config", type=Path, help="configuration file")
+    auth.add_argument("--client-secrets", type=Path, help="the OAuth client file from Google")
+    auth.add_argument(
+        "--no-browser", action="store_true", help="print the sign-in address instead (SSH, servers)"
+    )
+    auth.add_argument("--port", type=int, default=0, help="loopback port for the redirect")
+    auth.set_defaults(handler=_auth)
 
     status = commands.add_parser("status", help="show every tracked draft")
     status.add_argument("--json", action="store_true", help="print a JSON array")
@@ -108,33 +123,63 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    service = build_service(_settings(args))
-    try:
-        if args.once:
+    settings = _settings(args)
+    if args.now is not None and not args.once:
+        raise ConfigError("--now", ["a fixed clock only makes sense with --once"])
+    with state_lock(settings.state_dir):
+        service = build_service(settings)
+        try:
+            if not args.once:
+                run_forever(service, lambda: datetime.now(UTC))
+                return 0
             report = run_cycle(
                 _now(args),
-                service.settings,
+                settings,
                 service.drafting,
                 service.sources,
                 service.mailbox,
                 service.ledger,
             )
-            print(_summary(report))
-            return EXIT_FAILURE if report.unreadable_sources else 0
-        if args.now is not None:
-            raise ConfigError("--now", ["a fixed clock only makes sense with --once"])
-        run_forever(service, lambda: datetime.now(UTC))
-        return 0
-    finally:
-        service.close()
+        finally:
+            service.close()
+    print(_summary(report))
+    if report.sign_in_needed:
+        print(f"followup: {report.sign_in_needed}", file=sys.stderr)
+        return EXIT_CONFIG
+    return EXIT_FAILURE if report.unreadable_sources or report.outcome.failed else 0
+
+
+def _auth(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    secrets = args.client_secrets or client_secrets_path(
+        settings, args.config or default_config_path()
+    )
+    store = TokenStore(token_path(settings))
+    result = sign_in(
+        secrets,
+        store,
+        port=args.port,
+        open_browser=not args.no_browser,
+        token_uri=settings.google.get("token_uri"),
+        gmail_endpoint=settings.google.get("gmail_endpoint"),
+        say=print,
+        pasted_lines=sys.stdin,
+    )
+    print(f"Signed in as {result.email}.")
+    print(f"Granted: {describe_scopes(result.scopes)}.")
+    print(f"The sign-in is saved in {store.path} (readable only by you).")
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:
     service = build_service(_settings(args))
     try:
+        alerts = service.ledger.alerts()
         rows = _rows(service, _now(args))
     finally:
         service.close()
+    for message in alerts.values():
+        print(f"! {message}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
     else:
@@ -144,8 +189,22 @@ def _status(args: argparse.Namespace) -> int:
 
 def _rows(service: Service, now: datetime) -> list[StatusRow]:
     records = service.ledger.records().values()
-    links = {r.key: service.mailbox.draft_link(r.draft_ref) for r in records if r.draft_ref}
-    return status_rows(records, now, links, service.settings.remind_before_hours)
+    return status_rows(records, now, _links(service, records), service.settings.remind_before_hours)
+
+
+def _links(service: Service, records: Iterable[DraftRecord]) -> dict[DraftKey, str]:
+    """Fresh links to the drafts; where the mailbox cannot answer, the stored reference stays."""
+    links: dict[DraftKey, str] = {}
+    for record in records:
+        if not record.draft_ref:
+            continue
+        try:
+            links[record.key] = service.mailbox.draft_link(record.draft_ref)
+        except SignInRequiredError:
+            break
+        except ConnectorError as error:
+            log.warning("no link for the draft to %s: %s", record.recipient_email, error)
+    return links
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -184,6 +243,8 @@ def _demo_config(root: Path) -> str:
 
 def _reset_demo_dir(root: Path) -> None:
     """Start the demo afresh, but never empty a folder the demo did not make."""
+    if root.exists() and not root.is_dir():
+        raise ConfigError("--dir", [f"{root} is a file; give a folder for the demo"])
     if root.exists() and any(root.iterdir()):
         if not (root / _DEMO_MARK).exists():
             raise ConfigError("--dir", [f"{root} is not empty and was not made by followup demo"])

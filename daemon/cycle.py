@@ -40,6 +40,10 @@ class CycleReport:
     interviews: int
     outcome: Outcome
     unreadable_sources: tuple[str, ...]
+    sign_in_needed: str = ""
+
+
+SIGN_IN_ALERT = "sign-in"
 
 
 def run_cycle(
@@ -50,9 +54,14 @@ def run_cycle(
     mailbox: Mailbox,
     ledger: Ledger,
 ) -> CycleReport:
-    """Bring drafts up to date with the calendars as of `now`."""
+    """Bring drafts up to date with the calendars as of `now`.
+
+    A needed sign-in is recorded as an alert (for `status`) and cleared by the
+    first cycle that no longer needs one; `SignInRequiredError` from the
+    mailbox still ends the cycle, since nothing can be drafted.
+    """
     lookback = timedelta(hours=settings.lookback_hours)
-    events, unreadable = read_events(sources, now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
+    events, failures = read_events(sources, now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
     interviews = finished_interviews(
         events,
         settings.you,
@@ -60,10 +69,19 @@ def run_cycle(
         grace=timedelta(minutes=settings.grace_minutes),
         lookback=lookback,
     )
-    records = ledger.records()
-    observed = observe_drafts(mailbox, records)
-    actions = plan(now, interviews, records, observed, drafting)
-    outcome = execute(actions, ledger, mailbox, now)
+    try:
+        records = ledger.records()
+        observed = observe_drafts(mailbox, records)
+        actions = plan(now, interviews, records, observed, drafting)
+        outcome = execute(actions, ledger, mailbox, now)
+    except SignInRequiredError as error:
+        _alert_sign_in(ledger, error, now)
+        raise
+    sign_in = [e for e in failures.values() if isinstance(e, SignInRequiredError)]
+    if sign_in:
+        _alert_sign_in(ledger, sign_in[0], now)
+    else:
+        ledger.clear_alert(SIGN_IN_ALERT)
     log.info(
         "cycle: %d events, %d finished interviews, %d drafted, %d updated, %d failed",
         len(events),
@@ -72,22 +90,31 @@ def run_cycle(
         len(outcome.recorded),
         len(outcome.failed),
     )
-    return CycleReport(len(events), len(interviews), outcome, unreadable)
+    needed = str(sign_in[0]) if sign_in else ""
+    return CycleReport(len(events), len(interviews), outcome, tuple(failures), needed)
+
+
+def _alert_sign_in(ledger: Ledger, error: SignInRequiredError, now: datetime) -> None:
+    if ledger.set_alert(SIGN_IN_ALERT, str(error), now):
+        log.error("%s", error)
 
 
 def read_events(
     sources: Sequence[CalendarSource], start: datetime, end: datetime
-) -> tuple[list[Event], tuple[str, ...]]:
+) -> tuple[list[Event], dict[str, ConnectorError]]:
     """Events from every source; a source that cannot be read is logged and left out."""
     events: list[Event] = []
-    unreadable: list[str] = []
+    failures: dict[str, ConnectorError] = {}
     for source in sources:
         try:
             events.extend(source.events(start, end))
+        except SignInRequiredError as error:
+            log.debug("calendar %s is waiting for a sign-in", source.name)
+            failures[source.name] = error
         except ConnectorError as error:
             log.error("calendar %s could not be read: %s", source.name, error)
-            unreadable.append(source.name)
-    return events, tuple(unreadable)
+            failures[source.name] = error
+    return events, failures
 
 
 def observe_drafts(

@@ -18,7 +18,7 @@ import schedule
 
 from daemon.cycle import run_cycle
 from daemon.ledger import LedgerError
-from daemon.protocols import ConnectorError
+from daemon.protocols import ConnectorError, SignInRequiredError
 from daemon.service import Service
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,9 @@ def cycle_safely(service: Service, clock: Clock) -> None:
             service.mailbox,
             service.ledger,
         )
+    except SignInRequiredError as error:
+        # Already said once when it began; it stays in `followup status` until signed in.
+        log.debug("cycle skipped: %s", error)
     except (ConnectorError, LedgerError) as error:
         log.error("cycle failed: %s", error)
     except Exception:

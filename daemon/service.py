@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from connectors.gmail import GmailMailbox
+from connectors.google_api import Endpoints, GoogleSession
+from connectors.google_auth import TokenStore
+from connectors.google_calendar import GoogleCalendar
 from connectors.ics import IcsCalendar
 from connectors.maildir import MaildirMailbox
 from daemon.compose import Template, default_template
@@ -37,8 +41,9 @@ class Service:
 def build_service(settings: Settings) -> Service:
     """Connect everything the settings name; raises ConfigError for what cannot be built."""
     drafting = Drafting(settings.you, load_template(settings), settings.deadline_hours)
-    sources = [build_source(calendar, settings) for calendar in settings.calendars]
-    mailbox = build_mailbox(settings)
+    google = _GoogleOnDemand(settings)
+    sources = [build_source(calendar, settings, google) for calendar in settings.calendars]
+    mailbox = build_mailbox(settings, google)
     ledger = Ledger(ledger_path(settings))
     return Service(settings, drafting, sources, mailbox, ledger)
 
@@ -46,6 +51,30 @@ def build_service(settings: Settings) -> Service:
 def ledger_path(settings: Settings) -> Path:
     """Where the ledger of these settings lives."""
     return settings.state_dir / "ledger.sqlite3"
+
+
+def token_path(settings: Settings) -> Path:
+    """Where the Google token of these settings lives."""
+    configured = settings.google.get("token_file")
+    return Path(configured).expanduser() if configured else settings.state_dir / "google-token.json"
+
+
+def client_secrets_path(settings: Settings, config_file: Path) -> Path:
+    """The OAuth client file: `[google] client_secrets`, else beside the configuration file."""
+    configured = settings.google.get("client_secrets")
+    if configured:
+        return Path(configured).expanduser()
+    return config_file.parent / "client_secret.json"
+
+
+def google_endpoints(settings: Settings) -> Endpoints:
+    """The Google endpoints, overridden from `[google]` for tests and proxies."""
+    google = settings.google
+    return Endpoints(
+        gmail=google.get("gmail_endpoint"),
+        calendar=google.get("calendar_endpoint"),
+        token_uri=google.get("token_uri"),
+    )
 
 
 def load_template(settings: Settings) -> Template:
@@ -58,19 +87,35 @@ def load_template(settings: Settings) -> Template:
         raise ConfigError("notes.template", [f"{settings.template}: {error}"]) from None
 
 
-def build_source(calendar: CalendarSettings, settings: Settings) -> CalendarSource:
+class _GoogleOnDemand:
+    """One Google session shared by every Google connector, made only if one is configured."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._session: GoogleSession | None = None
+
+    def session(self) -> GoogleSession:
+        if self._session is None:
+            store = TokenStore(token_path(self._settings))
+            self._session = GoogleSession(store, google_endpoints(self._settings))
+        return self._session
+
+
+def build_source(
+    calendar: CalendarSettings, settings: Settings, google: _GoogleOnDemand
+) -> CalendarSource:
     """The calendar connector for one `[[calendar]]` table."""
-    if calendar.kind != "ics":
-        raise ConfigError(
-            "calendar", [f"{calendar.name}: kind {calendar.kind!r} is not available yet"]
-        )
+    if calendar.kind == "google":
+        return GoogleCalendar(calendar.name, google.session(), calendar.calendar_id)
     default_tz = ZoneInfo(settings.you.timezone) if settings.you.timezone else None
     return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=default_tz)
 
 
-def build_mailbox(settings: Settings) -> Mailbox:
+def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:
     """The mailbox connector the `[drafts]` table names."""
     drafts = settings.drafts
-    if drafts.kind != "maildir" or drafts.path is None:
-        raise ConfigError("drafts", [f"kind {drafts.kind!r} is not available yet"])
+    if drafts.kind == "gmail":
+        return GmailMailbox(google.session())
+    if drafts.path is None:
+        raise ConfigError("drafts", ["a maildir needs the path of its Drafts folder"])
     return MaildirMailbox(drafts.path, drafts.sent_path)

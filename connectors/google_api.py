@@ -1,0 +1,235 @@
+"""Authorised, patient access to Google's REST APIs, shared by the Calendar and Gmail connectors.
+
+`GoogleSession` builds the API clients from the stored token (static discovery,
+overridable endpoints), puts a timeout on every HTTP call, retries reads with
+jittered exponential backoff on 429, 5xx, rate-limit 403s and network errors,
+never retries a write, and turns every failure into one line a user can act
+on. A revoked or expired sign-in blocks all further calls, without touching
+the network, until a new token file is written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httplib2
+import requests
+from google.auth.exceptions import RefreshError, TransportError
+from google.auth.transport.requests import AuthorizedSession
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+
+from connectors.google_auth import TokenStore, is_invalid_grant, load_credentials
+from daemon.protocols import ConnectorError, SignInRequiredError
+
+log = logging.getLogger(__name__)
+
+READ_ATTEMPTS = 4
+_RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+_NETWORK_ERRORS = (TimeoutError, ConnectionError, socket.error)
+
+NEEDS_SIGN_IN = "Google sign-in needed: run `followup auth`"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where Google's APIs are; None means Google itself (tests and proxies override)."""
+
+    gmail: str | None = None
+    calendar: str | None = None
+    token_uri: str | None = None
+
+
+class GoogleSession:
+    """Credentials and API clients for one signed-in account."""
+
+    def __init__(
+        self,
+        store: TokenStore,
+        endpoints: Endpoints = Endpoints(),
+        *,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._store = store
+        self._endpoints = endpoints
+        self._timeout = timeout
+        self._sleep = sleep
+        self._jitter = jitter
+        self._services: dict[str, Any] = {}
+        self._loaded_stamp: object = None
+        self._blocked_stamp: object = None
+
+    def gmail(self) -> Any:
+        """The Gmail v1 client."""
+        return self._service("gmail", "v1", self._endpoints.gmail)
+
+    def calendar(self) -> Any:
+        """The Calendar v3 client."""
+        return self._service("calendar", "v3", self._endpoints.calendar)
+
+    def read(self, request: Any, *, missing_ok: bool = False) -> Any:
+        """Execute an idempotent request, waiting out rate limits and outages.
+
+        Returns None for a 404 when `missing_ok`; raises ConnectorError otherwise.
+        """
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                return self._execute(request)
+            except HttpError as error:
+                if missing_ok and error.resp.status in (404, 410):
+                    return None
+                if not _is_transient(error) or attempt == READ_ATTEMPTS - 1:
+                    raise ConnectorError(describe_http_error(error)) from None
+                reason = f"HTTP {error.resp.status}"
+            except _NETWORK_ERRORS as error:
+                if attempt == READ_ATTEMPTS - 1:
+                    raise ConnectorError(f"cannot reach Google: {_describe(error)}") from None
+                reason = _describe(error)
+            self._backoff(attempt, reason)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def write(self, request: Any) -> Any:
+        """Execute a non-idempotent request exactly once: never retried here."""
+        try:
+            return self._execute(request)
+        except HttpError as error:
+            raise ConnectorError(describe_http_error(error)) from None
+        except _NETWORK_ERRORS as error:
+            raise ConnectorError(
+                f"no answer from Google ({_describe(error)}); the next cycle checks "
+                "whether it was done before trying again"
+            ) from None
+
+    def _execute(self, request: Any) -> Any:
+        self._check_not_blocked()
+        try:
+            return request.execute(num_retries=0)
+        except RefreshError as error:
+            if is_invalid_grant(error):
+                self._block()
+            raise ConnectorError(f"cannot refresh the Google sign-in: {error.args[0]}") from None
+        except TransportError as error:
+            raise ConnectionError(str(error)) from None
+
+    def _service(self, name: str, version: str, endpoint: str | None) -> Any:
+        self._check_not_blocked()
+        stamp = self._store.stamp()
+        if stamp != self._loaded_stamp:
+            self._services.clear()
+            self._loaded_stamp = stamp
+        if name not in self._services:
+            self._services[name] = self._build(name, version, endpoint)
+        return self._services[name]
+
+    def _build(self, name: str, version: str, endpoint: str | None) -> Any:
+        credentials = load_credentials(self._store, token_uri=self._endpoints.token_uri)
+        http = OnceOnlyHttp(AuthorizedSession(credentials), self._timeout)  # type: ignore[no-untyped-call]
+        options = {"api_endpoint": endpoint} if endpoint else None
+        return build(
+            name,
+            version,
+            http=http,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options=options,
+        )
+
+    def _check_not_blocked(self) -> None:
+        if self._blocked_stamp is None:
+            return
+        if self._store.stamp() == self._blocked_stamp:
+            raise SignInRequiredError(NEEDS_SIGN_IN)
+        log.info("a new Google token was written; resuming")
+        self._blocked_stamp = None
+
+    def _block(self) -> None:
+        self._blocked_stamp = self._store.stamp()
+        self._services.clear()
+        log.error("the Google sign-in was revoked or has expired; %s", NEEDS_SIGN_IN)
+        raise SignInRequiredError(NEEDS_SIGN_IN)
+
+    def _backoff(self, attempt: int, reason: str) -> None:
+        delay = self._jitter() * min(32.0, 2.0 ** (attempt + 1))
+        log.warning("Google: %s; trying again in %.1f s", reason, delay)
+        self._sleep(delay)
+
+
+class OnceOnlyHttp:
+    """The httplib2-shaped `http` the API client calls, carried by google-auth's session.
+
+    httplib2 re-sends a request once, POSTs included, when a kept-alive
+    connection drops before the answer, whatever its RETRIES says: after a
+    lost `drafts.create` answer that is a second draft. This transport sends
+    each request once, with a timeout; retrying is `GoogleSession.read`'s job.
+    """
+
+    def __init__(self, session: AuthorizedSession, timeout: float) -> None:
+        self._session = session
+        self._timeout = timeout
+
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+        **_ignored: object,
+    ) -> tuple[httplib2.Response, bytes]:
+        """Send once; answer as httplib2 would: (response with .status, body bytes)."""
+        try:
+            answer = self._session.request(  # type: ignore[no-untyped-call]
+                method, uri, data=body, headers=headers, timeout=self._timeout
+            )
+        except requests.Timeout as error:
+            raise TimeoutError(str(error)) from None
+        except requests.RequestException as error:
+            raise ConnectionError(str(error)) from None
+        # requests has already decoded the body, so its encoding headers no longer apply.
+        info = {k.lower(): v for k, v in answer.headers.items()}
+        info = {k: v for k, v in info.items() if k not in ("content-encoding", "content-length")}
+        response = httplib2.Response(info | {"status": str(answer.status_code)})
+        response.reason = answer.reason
+        return response, answer.content
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._session.close()  # type: ignore[no-untyped-call]
+
+
+def describe_http_error(error: HttpError) -> str:
+    """One line saying what Google refused and why, from its error JSON."""
+    status = error.resp.status
+    reason, message = _error_details(error)
+    if status == 403 and reason == "insufficientPermissions":
+        return f"Google refused: a needed permission was not granted; {NEEDS_SIGN_IN} again"
+    detail = f"{reason}: {message}" if reason else message
+    return f"Google answered {status} ({detail})" if detail else f"Google answered {status}"
+
+
+def _is_transient(error: HttpError) -> bool:
+    status = error.resp.status
+    if status == 429 or status >= 500:
+        return True
+    return status == 403 and _error_details(error)[0] in _RATE_LIMIT_REASONS
+
+
+def _error_details(error: HttpError) -> tuple[str, str]:
+    try:
+        body = json.loads(error.content)["error"]
+    except (ValueError, KeyError, TypeError):
+        return "", ""
+    reasons = [e.get("reason", "") for e in body.get("errors", []) if isinstance(e, dict)]
+    return (reasons[0] if reasons else body.get("status", "")), str(body.get("message", ""))
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

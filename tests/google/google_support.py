@@ -1,0 +1,26 @@
+"""Shared set-up for tests that drive the Google connectors against the loopback fake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from google_fake import GoogleFake
+
+from connectors.google_api import Endpoints, GoogleSession
+from connectors.google_auth import SCOPES, TokenStore
+
+
+def signed_in(
+    fake: GoogleFake, tmp_path: Path, scopes: tuple[str, ...] = tuple(SCOPES)
+) -> TokenStore:
+    """A token file as `followup auth` leaves it, for the fake's account."""
+    store = TokenStore(tmp_path / "state" / "google-token.json")
+    store.save(fake.credentials(scopes=list(scopes)))
+    return store
+
+
+def session_for(fake: GoogleFake, store: TokenStore, **options: object) -> GoogleSession:
+    """A session against the fake that never sleeps for real."""
+    endpoints = Endpoints(fake.gmail_endpoint, fake.calendar_endpoint, fake.token_uri)
+    options.setdefault("sleep", lambda _seconds: None)
+    return GoogleSession(store, endpoints, **options)  # type: ignore[arg-type]

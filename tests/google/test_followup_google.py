@@ -1,0 +1,163 @@
+"""The whole daemon against the loopback Google: Calendar in, Gmail out, sign-in lost and back."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from google_support import session_for, signed_in
+
+from connectors.google_auth import SCOPES, TokenStore
+from connectors.google_calendar import GoogleCalendar
+from daemon.protocols import SignInRequiredError
+
+NOW = "2026-11-26T16:00:00+00:00"
+pytestmark = pytest.mark.system
+
+
+def interview(fake) -> None:
+    fake.add_event(
+        "primary",
+        {
+            "summary": "Acme <> Alex – Technical Screen",
+            "description": "<p>Role: <b>Staff Engineer</b></p><p>Topics: the billing rewrite</p>",
+            "start": {"dateTime": "2026-11-26T15:00:00+01:00", "timeZone": "Europe/Berlin"},
+            "end": {"dateTime": "2026-11-26T16:30:00+01:00", "timeZone": "Europe/Berlin"},
+            "organizer": {"email": "no-reply@acme.example", "displayName": "Acme Recruiting"},
+            "attendees": [
+                {"email": "me@example.com", "self": True, "responseStatus": "accepted"},
+                {
+                    "email": "priya@acme.example",
+                    "displayName": "Priya Raman",
+                    "responseStatus": "accepted",
+                },
+                {
+                    "email": "jose@acme.example",
+                    "displayName": "José Müller",
+                    "responseStatus": "accepted",
+                },
+                {
+                    "email": "r1@resource.calendar.google.com",
+                    "resource": True,
+                    "responseStatus": "accepted",
+                },
+            ],
+        },
+    )
+    fake.add_event(
+        "primary",
+        {
+            "summary": "Focus time",
+            "eventType": "focusTime",
+            "start": {"dateTime": "2026-11-26T10:00:00Z"},
+            "end": {"dateTime": "2026-11-26T11:00:00Z"},
+        },
+    )
+
+
+@pytest.fixture
+def setup(google_fake, tmp_path):
+    store = signed_in(google_fake, tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[you]\nname = "Alex Rivera"\nemail = "me@example.com"\n\n'
+        '[[calendar]]\nkind = "google"\n\n[drafts]\nkind = "gmail"\n\n'
+        '[state]\ndir = "state"\n\n'
+        f'[google]\ntoken_file = "{store.path}"\n'
+        f'gmail_endpoint = "{google_fake.gmail_endpoint}"\n'
+        f'calendar_endpoint = "{google_fake.calendar_endpoint}"\n'
+        f'token_uri = "{google_fake.token_uri}"\n',
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_"))}
+    env["HOME"] = str(tmp_path)
+    interview(google_fake)
+    return config, env, store
+
+
+def followup(config: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "daemon", *args, "--config", str(config), "--now", NOW],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_run_once_leaves_one_gmail_draft_per_interviewer(google_fake, setup):
+    config, env, _store = setup
+    result = followup(config, env, "run", "--once")
+    assert result.returncode == 0, result.stderr
+    drafts = {d.email["To"].addresses[0].addr_spec: d.email for d in google_fake.drafts()}
+    assert sorted(drafts) == ["jose@acme.example", "priya@acme.example"]
+    jose = drafts["jose@acme.example"]
+    assert str(jose["To"]) == "José Müller <jose@acme.example>"
+    assert str(jose["Subject"]) == "Thank you – Staff Engineer at Acme"
+    assert jose.get_content().startswith("Hi José,\n")
+    assert "the billing rewrite" in jose.get_content()
+    status = json.loads(followup(config, env, "status", "--json").stdout)
+    links = {row["recipient_email"]: row["draft"] for row in status}
+    draft_of = {d.email["To"].addresses[0].addr_spec: d for d in google_fake.drafts()}
+    assert links["priya@acme.example"] == (
+        "https://mail.google.com/mail/u/me%40example.com/#drafts?compose="
+        + draft_of["priya@acme.example"].id
+    )
+    assert {row["deadline"] for row in status} == {"2026-11-27T16:30:00+01:00"}
+
+
+def test_sent_and_deleted_drafts_are_recognised_and_never_recreated(google_fake, setup):
+    config, env, _store = setup
+    followup(config, env, "run", "--once")
+    by_to = {d.email["To"].addresses[0].addr_spec: d.draft_id for d in google_fake.drafts()}
+    google_fake.user_sends_draft(by_to["priya@acme.example"])
+    google_fake.user_deletes_draft(by_to["jose@acme.example"])
+    again = followup(config, env, "run", "--once")
+    assert "0 new drafts, 2 updated" in again.stdout, again.stderr
+    followup(config, env, "run", "--once")
+    assert google_fake.drafts() == []
+    status = json.loads(followup(config, env, "status", "--json").stdout)
+    assert {r["recipient_email"]: r["state"] for r in status} == {
+        "priya@acme.example": "sent",
+        "jose@acme.example": "deleted",
+    }
+
+
+def test_a_revoked_sign_in_says_so_and_resumes_after_a_new_one(google_fake, setup):
+    config, env, store = setup
+    google_fake.revoke(json.loads(store.path.read_text())["refresh_token"])
+    google_fake.expire_access_tokens()
+    result = followup(config, env, "run", "--once")
+    assert result.returncode == 78
+    assert "Google sign-in needed: run `followup auth`" in result.stderr
+    assert "Traceback" not in result.stderr
+    status = followup(config, env, "status")
+    assert "! Google sign-in needed: run `followup auth`" in status.stdout
+    store.save(google_fake.credentials(scopes=list(SCOPES)))
+    resumed = followup(config, env, "run", "--once")
+    assert resumed.returncode == 0 and "2 new drafts" in resumed.stdout
+    assert "sign-in" not in followup(config, env, "status").stdout
+
+
+def test_a_blocked_session_stops_calling_google_until_a_new_token_is_written(google_fake, tmp_path):
+    from datetime import UTC, datetime
+
+    store = signed_in(google_fake, tmp_path)
+    calendar = GoogleCalendar("g", session_for(google_fake, store))
+    window = (datetime(2026, 11, 25, tzinfo=UTC), datetime(2026, 11, 27, tzinfo=UTC))
+    google_fake.revoke(json.loads(store.path.read_text())["refresh_token"])
+    google_fake.expire_access_tokens()
+    with pytest.raises(SignInRequiredError):
+        calendar.events(*window)
+    google_fake.clear_requests()
+    for _ in range(3):
+        with pytest.raises(SignInRequiredError):
+            calendar.events(*window)
+    assert google_fake.requests() == []
+    TokenStore(store.path).save(google_fake.credentials(scopes=list(SCOPES)))
+    assert calendar.events(*window) == []
