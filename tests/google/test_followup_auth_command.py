@@ -1,0 +1,99 @@
+"""`followup auth` as a user runs it on a headless machine, against the loopback Google."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from connectors.google_auth import SCOPES
+
+pytestmark = pytest.mark.system
+
+
+@pytest.fixture
+def config(google_fake, tmp_path):
+    secrets = tmp_path / "client_secret.json"
+    secrets.write_text(json.dumps(google_fake.client_config()), encoding="utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[you]\nname = "Alex Rivera"\nemail = "me@example.com"\n\n'
+        '[[calendar]]\nkind = "google"\n\n[drafts]\nkind = "gmail"\n\n'
+        '[state]\ndir = "state"\n\n'
+        f'[google]\ngmail_endpoint = "{google_fake.gmail_endpoint}"\n'
+        f'token_uri = "{google_fake.token_uri}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def start_auth(config, tmp_path, *extra: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_"))}
+    # The fake speaks plain http; real Google is https and needs no such switch.
+    env |= {"HOME": str(tmp_path), "OAUTHLIB_INSECURE_TRANSPORT": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "daemon", "auth", "--config", str(config), "--no-browser", *extra],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def first_url(process: subprocess.Popen[str]) -> tuple[str, list[str]]:
+    seen: list[str] = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        seen.append(line)
+        found = re.search(r"https?://\S+/o/oauth2/auth\S+", line)
+        if found:
+            return found.group(0), seen
+    raise AssertionError("no sign-in address was printed:\n" + "".join(seen))
+
+
+def test_headless_sign_in_prints_the_address_and_a_tunnel_and_saves_a_private_token(
+    google_fake, config, tmp_path
+):
+    process = start_auth(config, tmp_path)
+    url, before = first_url(process)
+    visit = threading.Thread(target=google_fake.visit_authorization_url, args=(url,))
+    visit.start()
+    out, err = process.communicate(timeout=30)
+    visit.join()
+    text = "".join(before) + out
+    assert process.returncode == 0, err
+    port = re.search(r"redirect_uri=http%3A%2F%2F(?:localhost|127\.0\.0\.1)%3A(\d+)", url).group(1)
+    assert f"ssh -N -L {port}:127.0.0.1:{port}" in text
+    assert "Signed in as me@example.com." in text
+    token = tmp_path / "state" / "google-token.json"
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+    assert stat.S_IMODE(token.parent.stat().st_mode) == 0o700
+    saved = json.loads(token.read_text())
+    assert saved["refresh_token"] and sorted(saved["scopes"]) == sorted(SCOPES)
+    assert saved["refresh_token"] not in text + err
+
+
+def test_a_sign_in_without_the_calendar_permission_is_refused(google_fake, config, tmp_path):
+    google_fake.consent(scopes=[s for s in SCOPES if "calendar" not in s])
+    process = start_auth(config, tmp_path)
+    url, _before = first_url(process)
+    threading.Thread(target=google_fake.visit_authorization_url, args=(url,)).start()
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "read your calendar events" in err and "Traceback" not in err
+    assert not (tmp_path / "state" / "google-token.json").exists()
+
+
+def test_a_missing_client_file_says_how_to_get_one(config, tmp_path):
+    (tmp_path / "client_secret.json").unlink()
+    process = start_auth(config, tmp_path)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "client_secret.json" in err and "Traceback" not in err
