@@ -56,7 +56,7 @@ class GoogleSession:
         endpoints: Endpoints = Endpoints(),
         *,
         timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] = time.sleep,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self._store = store

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.google_auth import TokenStore, describe_scopes, sign_in
-from daemon import demo
+from daemon import demo, unit
 from daemon.config import (
     ConfigError,
     Settings,
@@ -25,11 +25,13 @@ from daemon.config import (
 from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError, ensure_private_dir
 from daemon.lock import AlreadyRunningError, state_lock
+from daemon.logs import configure_logging
 from daemon.loop import run_forever
 from daemon.model import DraftKey, DraftRecord
 from daemon.protocols import ConnectorError, SignInRequiredError
 from daemon.service import Service, build_service, client_secrets_path, token_path
 from daemon.status import StatusRow, render_table, status_rows
+from daemon.unit import UnitFiles
 
 # sysexits.h EX_CONFIG: the configuration is unusable, so restarting will not help.
 EXIT_CONFIG = 78
@@ -42,14 +44,8 @@ log = logging.getLogger("followup")
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `followup` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG
-        if args.verbose
-        else logging.INFO
-        if args.command == "run"
-        else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    quiet = logging.INFO if args.command == "run" else logging.WARNING
+    configure_logging(logging.DEBUG if args.verbose else quiet)
     try:
         return int(args.handler(args))
     except ConfigError as error:
@@ -91,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     auth.add_argument("--port", type=int, default=0, help="loopback port for the redirect")
     auth.set_defaults(handler=_auth)
 
+    service = commands.add_parser("service", help="install or remove the systemd user service")
+    service.add_argument("action", choices=("install", "uninstall"))
+    service.add_argument("--config", type=Path, help="configuration file for the service")
+    service.set_defaults(handler=_service)
+
     status = commands.add_parser("status", help="show every tracked draft")
     status.add_argument("--json", action="store_true", help="print a JSON array")
     _config_and_clock(status)
@@ -130,7 +131,8 @@ def _run(args: argparse.Namespace) -> int:
         service = build_service(settings)
         try:
             if not args.once:
-                run_forever(service, lambda: datetime.now(UTC))
+                service.close()
+                run_forever(lambda: _settings(args), lambda: datetime.now(UTC))
                 return 0
             report = run_cycle(
                 _now(args),
@@ -168,6 +170,16 @@ def _auth(args: argparse.Namespace) -> int:
     print(f"Signed in as {result.email}.")
     print(f"Granted: {describe_scopes(result.scopes)}.")
     print(f"The sign-in is saved in {store.path} (readable only by you).")
+    return 0
+
+
+def _service(args: argparse.Namespace) -> int:
+    files = UnitFiles.for_user()
+    if args.action == "uninstall":
+        unit.uninstall(files, unit.run_quietly, print)
+        return 0
+    settings = _settings(args)
+    unit.install(settings, args.config, files, unit.run_quietly, print)
     return 0
 
 

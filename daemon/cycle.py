@@ -7,12 +7,12 @@ for `followup run`, `run --once`, the demo and the tests.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from daemon.config import Settings
-from daemon.detect import finished_interviews
+from daemon.detect import finished_interviews, next_interview_due
 from daemon.executor import Outcome, execute
 from daemon.ledger import Ledger
 from daemon.model import DraftKey, DraftRecord, DraftStatus, Event
@@ -41,6 +41,7 @@ class CycleReport:
     outcome: Outcome
     unreadable_sources: tuple[str, ...]
     sign_in_needed: str = ""
+    next_interview_due: datetime | None = None
 
 
 SIGN_IN_ALERT = "sign-in"
@@ -53,6 +54,7 @@ def run_cycle(
     sources: Sequence[CalendarSource],
     mailbox: Mailbox,
     ledger: Ledger,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> CycleReport:
     """Bring drafts up to date with the calendars as of `now`.
 
@@ -62,18 +64,13 @@ def run_cycle(
     """
     lookback = timedelta(hours=settings.lookback_hours)
     events, failures = read_events(sources, now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
-    interviews = finished_interviews(
-        events,
-        settings.you,
-        now,
-        grace=timedelta(minutes=settings.grace_minutes),
-        lookback=lookback,
-    )
+    grace = timedelta(minutes=settings.grace_minutes)
+    interviews = finished_interviews(events, settings.you, now, grace=grace, lookback=lookback)
     try:
         records = ledger.records()
         observed = observe_drafts(mailbox, records)
         actions = plan(now, interviews, records, observed, drafting)
-        outcome = execute(actions, ledger, mailbox, now)
+        outcome = execute(actions, ledger, mailbox, now, should_stop)
     except SignInRequiredError as error:
         _alert_sign_in(ledger, error, now)
         raise
@@ -90,8 +87,14 @@ def run_cycle(
         len(outcome.recorded),
         len(outcome.failed),
     )
-    needed = str(sign_in[0]) if sign_in else ""
-    return CycleReport(len(events), len(interviews), outcome, tuple(failures), needed)
+    return CycleReport(
+        events=len(events),
+        interviews=len(interviews),
+        outcome=outcome,
+        unreadable_sources=tuple(failures),
+        sign_in_needed=str(sign_in[0]) if sign_in else "",
+        next_interview_due=next_interview_due(events, settings.you, now, grace),
+    )
 
 
 def _alert_sign_in(ledger: Ledger, error: SignInRequiredError, now: datetime) -> None:

@@ -129,6 +129,21 @@ def finished_interviews(
     return found
 
 
+def next_interview_due(
+    events: Iterable[Event], you: You, now: datetime, grace: timedelta
+) -> datetime | None:
+    """When the next interview still to end will be ready to draft for (its end + grace)."""
+    upcoming = (e for e in events if e.end + grace > now and _looks_yours(e, you))
+    return min((e.end + grace for e in upcoming), default=None)
+
+
+def _looks_yours(event: Event, you: You) -> bool:
+    try:
+        return not why_not_an_interview(event, you)
+    except Exception:
+        return False
+
+
 def interview_from(event: Event, you: You) -> Interview | None:
     """The `Interview` this event is for you, or None when it is not one to thank anyone for."""
     reason = why_not_an_interview(event, you)

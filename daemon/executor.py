@@ -9,7 +9,7 @@ retried within a cycle; the next cycle looks before it tries again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,13 +30,24 @@ class Outcome:
     failed: list[str] = field(default_factory=list)
 
 
-def execute(actions: Sequence[Action], ledger: Ledger, mailbox: Mailbox, now: datetime) -> Outcome:
+def execute(
+    actions: Sequence[Action],
+    ledger: Ledger,
+    mailbox: Mailbox,
+    now: datetime,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Outcome:
     """Perform every action; a failing one is logged and recorded, the rest still run.
 
-    `SignInRequiredError` stops the batch: no further call to the mailbox can succeed.
+    `SignInRequiredError` stops the batch: no further call to the mailbox can
+    succeed. So does `should_stop()`, checked between actions, so that a
+    shutdown finishes the action in progress and leaves the rest for later.
     """
     outcome = Outcome()
-    for action in actions:
+    for done, action in enumerate(actions):
+        if should_stop():
+            log.info("stopping with %d actions left for the next run", len(actions) - done)
+            break
         key = action.record.key if isinstance(action, CreateDraft) else action.key
         try:
             _perform(action, ledger, mailbox, now, outcome)

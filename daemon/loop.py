@@ -1,8 +1,13 @@
-"""`followup run`: cycles on a schedule until Ctrl-C or SIGTERM.
+"""`followup run`: the long-running loop, as a systemd notify service or in a terminal.
 
-The `schedule` library keeps the periodic work; the loop waits on an event
-that a signal sets, so stopping is immediate and never interrupts a cycle
-halfway.
+It runs a cycle at start, then sleeps until the next thing is due: the
+periodic calendar sync (kept by `schedule`), or the moment the next interview
+ends plus its grace period. Sleeping uses the monotonic clock and is capped,
+so the loop also pings the systemd watchdog in time and notices within a
+minute when the wall clock jumped (a suspended laptop waking up), and then
+catches up at once. SIGTERM and Ctrl-C stop it after the action in progress;
+SIGHUP reads the configuration again, keeping the old one if the new one is
+broken.
 """
 
 from __future__ import annotations
@@ -10,50 +15,176 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
-from datetime import datetime
-from types import FrameType
+from datetime import datetime, timedelta
 
 import schedule
 
-from daemon.cycle import run_cycle
+from daemon.config import ConfigError, Settings
+from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError
+from daemon.notify import Notifier
 from daemon.protocols import ConnectorError, SignInRequiredError
-from daemon.service import Service
+from daemon.service import Service, build_service
+from daemon.status import summary_line
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# The longest single sleep: bounds how late the loop notices a resume from suspend.
+MAX_SLEEP = 60.0
+# A wall clock that ran this much further than the monotonic one means a suspend.
+_JUMP = timedelta(seconds=30)
 
 
-def run_forever(service: Service, clock: Clock, stop: threading.Event | None = None) -> None:
-    """Run a cycle now and then every `check_every_minutes` until `stop` is set."""
-    stop = stop or threading.Event()
-    restore = _stop_on_signals(stop)
-    scheduler = schedule.Scheduler()
-    minutes = service.settings.check_every_minutes
-    scheduler.every(int(minutes * 60)).seconds.do(cycle_safely, service, clock)
-    try:
-        cycle_safely(service, clock)
-        while not stop.is_set():
-            scheduler.run_pending()
-            idle = scheduler.idle_seconds
-            stop.wait(timeout=max(1.0, idle if idle is not None else 60.0))
-    finally:
-        restore()
+def seconds_to_sleep(
+    now: datetime,
+    next_sync: datetime | None,
+    next_interview_due: datetime | None,
+    watchdog_seconds: float | None,
+) -> float:
+    """How long the loop may sleep: until the first thing due, never past a watchdog ping."""
+    limits = [MAX_SLEEP]
+    limits += [(due - now).total_seconds() for due in (next_sync, next_interview_due) if due]
+    if watchdog_seconds:
+        limits.append(watchdog_seconds / 2)
+    return max(0.0, min(limits))
+
+
+class Daemon:
+    """The state of one `followup run`: the service, its schedule, and what is due next."""
+
+    def __init__(
+        self,
+        load: Callable[[], Settings],
+        clock: Clock,
+        notifier: Notifier,
+        stop: threading.Event,
+    ) -> None:
+        self._load = load
+        self._clock = clock
+        self._notifier = notifier
+        self._stop = stop
+        self._wake = threading.Event()
+        self._reload_requested = threading.Event()
+        self._scheduler = schedule.Scheduler()
+        self._service = self._build(load())
+        self._next_due: datetime | None = None
+
+    def run(self) -> None:
+        """Cycle until stopped."""
+        self._schedule_sync()
+        self._cycle()
+        self._notifier.ready(self._summary())
+        wall, mono = self._clock(), time.monotonic()
+        while not self._stop.is_set():
+            self._wake.wait(self._sleep_seconds())
+            self._wake.clear()
+            self._notifier.watchdog()
+            if self._stop.is_set():
+                break
+            wall, mono = self._after_wake(wall, mono)
+        self._notifier.stopping()
+        self._service.close()
         log.info("stopped")
 
+    def request_stop(self) -> None:
+        """Stop after the action in progress (called from a signal handler)."""
+        self._stop.set()
+        self._wake.set()
 
-def cycle_safely(service: Service, clock: Clock) -> None:
+    def request_reload(self) -> None:
+        """Read the configuration again at the next wake, which is now."""
+        self._reload_requested.set()
+        self._wake.set()
+
+    def _after_wake(self, wall: datetime, mono: float) -> tuple[datetime, float]:
+        now, now_mono = self._clock(), time.monotonic()
+        if (now - wall) - timedelta(seconds=now_mono - mono) > _JUMP:
+            log.info("the clock jumped ahead (resumed from suspend?); catching up now")
+            self._cycle()
+        if self._reload_requested.is_set():
+            self._reload_requested.clear()
+            self._reload()
+        self._scheduler.run_pending()
+        if self._next_due is not None and self._clock() >= self._next_due:
+            self._cycle()
+        return self._clock(), time.monotonic()
+
+    def _sleep_seconds(self) -> float:
+        idle = self._scheduler.idle_seconds
+        now = self._clock()
+        next_sync = now + timedelta(seconds=idle) if idle is not None else None
+        return seconds_to_sleep(now, next_sync, self._next_due, self._notifier.watchdog_seconds)
+
+    def _schedule_sync(self) -> None:
+        self._scheduler.clear()
+        seconds = int(self._service.settings.check_every_minutes * 60)
+        self._scheduler.every(seconds).seconds.do(self._cycle)
+
+    def _cycle(self) -> None:
+        report = cycle_safely(self._service, self._clock, self._stop.is_set)
+        if report is not None:
+            self._next_due = report.next_interview_due
+        self._notifier.status(self._summary())
+
+    def _summary(self) -> str:
+        try:
+            ledger = self._service.ledger
+            return summary_line(ledger.records().values(), ledger.alerts(), self._clock())
+        except LedgerError as error:
+            return f"ledger unavailable: {error}"
+
+    def _reload(self) -> None:
+        self._notifier.reloading()
+        try:
+            settings = self._load()
+            if settings.state_dir != self._service.settings.state_dir:
+                raise ConfigError("state.dir", ["changing the state directory needs a restart"])
+            service = self._build(settings)
+        except (ConfigError, LedgerError) as error:
+            log.error("kept the running configuration; the new one is unusable: %s", error)
+        else:
+            self._service.close()
+            self._service = service
+            self._schedule_sync()
+            log.info("configuration reloaded")
+        self._notifier.reloaded(self._summary())
+        self._cycle()
+
+    def _build(self, settings: Settings) -> Service:
+        return build_service(settings, sleep=self._stop.wait)
+
+
+def run_forever(
+    load: Callable[[], Settings],
+    clock: Clock,
+    notifier: Notifier | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Run the daemon until SIGTERM, SIGINT or `stop`; SIGHUP reloads the configuration."""
+    daemon = Daemon(load, clock, notifier or Notifier(), stop or threading.Event())
+    restore = _handle_signals(daemon)
+    try:
+        daemon.run()
+    finally:
+        restore()
+
+
+def cycle_safely(
+    service: Service, clock: Clock, should_stop: Callable[[], bool] = lambda: False
+) -> CycleReport | None:
     """One cycle; whatever goes wrong is logged and the daemon carries on."""
     try:
-        run_cycle(
+        return run_cycle(
             clock(),
             service.settings,
             service.drafting,
             service.sources,
             service.mailbox,
             service.ledger,
+            should_stop=should_stop,
         )
     except SignInRequiredError as error:
         # Already said once when it began; it stays in `followup status` until signed in.
@@ -61,18 +192,24 @@ def cycle_safely(service: Service, clock: Clock) -> None:
     except (ConnectorError, LedgerError) as error:
         log.error("cycle failed: %s", error)
     except Exception:
-        # A bug must not stop reminders for every other interview: log it fully, go on.
+        # A bug must not stop the drafts of every other interview: log it fully, go on.
         log.exception("cycle failed unexpectedly")
+    return None
 
 
-def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:
-    def handle(signum: int, _frame: FrameType | None) -> None:
+def _handle_signals(daemon: Daemon) -> Callable[[], None]:
+    def stop_now(signum: int, _frame: object) -> None:
         log.info("received %s, stopping", signal.Signals(signum).name)
-        stop.set()
+        daemon.request_stop()
+
+    def reload_soon(_signum: int, _frame: object) -> None:
+        log.info("received SIGHUP, reloading the configuration")
+        daemon.request_reload()
 
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    handlers = {signal.SIGTERM: stop_now, signal.SIGINT: stop_now, signal.SIGHUP: reload_soon}
+    previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
 
     def restore() -> None:
         for sig, handler in previous.items():

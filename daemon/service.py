@@ -6,6 +6,8 @@ them already built.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -38,10 +40,14 @@ class Service:
         self.ledger.close()
 
 
-def build_service(settings: Settings) -> Service:
-    """Connect everything the settings name; raises ConfigError for what cannot be built."""
+def build_service(settings: Settings, sleep: Callable[[float], object] = time.sleep) -> Service:
+    """Connect everything the settings name; raises ConfigError for what cannot be built.
+
+    `sleep` is how connectors wait between retries; the daemon passes one a
+    shutdown interrupts.
+    """
     drafting = Drafting(settings.you, load_template(settings), settings.deadline_hours)
-    google = _GoogleOnDemand(settings)
+    google = _GoogleOnDemand(settings, sleep)
     sources = [build_source(calendar, settings, google) for calendar in settings.calendars]
     mailbox = build_mailbox(settings, google)
     ledger = Ledger(ledger_path(settings))
@@ -90,14 +96,16 @@ def load_template(settings: Settings) -> Template:
 class _GoogleOnDemand:
     """One Google session shared by every Google connector, made only if one is configured."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, sleep: Callable[[float], object]) -> None:
         self._settings = settings
+        self._sleep = sleep
         self._session: GoogleSession | None = None
 
     def session(self) -> GoogleSession:
         if self._session is None:
             store = TokenStore(token_path(self._settings))
-            self._session = GoogleSession(store, google_endpoints(self._settings))
+            endpoints = google_endpoints(self._settings)
+            self._session = GoogleSession(store, endpoints, sleep=self._sleep)
         return self._session
 
 

@@ -125,3 +125,18 @@ def _when(moment: datetime, zone: tzinfo | None) -> str:
 
 def _tag(row: StatusRow) -> str:
     return "FAILED" if row.record.status is DraftStatus.FAILED else row.stage.value
+
+
+def summary_line(records: Iterable[DraftRecord], alerts: Mapping[str, str], now: datetime) -> str:
+    """One line for `systemctl status`: what needs the user, and the next deadline."""
+    if alerts:
+        return "; ".join(alerts.values())
+    waiting = [r for r in records if r.status not in _DONE]
+    if not waiting:
+        return "watching the calendars; no drafts waiting"
+    failed = sum(r.status is DraftStatus.FAILED for r in waiting)
+    soonest = min(waiting, key=lambda r: r.deadline)
+    left = describe_time_left(soonest.deadline - now)
+    text = f"{len(waiting)} draft{'s' if len(waiting) != 1 else ''} waiting"
+    text += f"; next deadline {soonest.recipient_name or soonest.recipient_email} ({left})"
+    return text + (f"; {failed} failed" if failed else "")

@@ -161,3 +161,17 @@ def test_a_blocked_session_stops_calling_google_until_a_new_token_is_written(goo
     assert google_fake.requests() == []
     TokenStore(store.path).save(google_fake.credentials(scopes=list(SCOPES)))
     assert calendar.events(*window) == []
+
+
+def test_no_token_reaches_the_log_even_in_debug(google_fake, setup):
+    config, env, store = setup
+    google_fake.expire_access_tokens()  # forces a refresh, whose answer carries new tokens
+    result = followup(config, env, "-v", "run", "--once")
+    status = followup(config, env, "-v", "status")
+    assert result.returncode == 0, result.stderr
+    saved = json.loads(store.path.read_text())
+    logs = result.stdout + result.stderr + status.stdout + status.stderr
+    assert "DEBUG" in logs and google_fake.requests("oauth2.token")
+    # The fake's tokens have Google's shapes: access tokens ya29.…, refresh tokens 1//….
+    for secret in (saved["refresh_token"], saved["client_secret"], saved["token"], "ya29.", "1//"):
+        assert secret not in logs

@@ -1,0 +1,88 @@
+"""Talking to systemd over `$NOTIFY_SOCKET`: readiness, status line, watchdog, stopping.
+
+A few datagrams are the whole protocol, so no dependency is needed. Outside
+systemd (no `$NOTIFY_SOCKET`) every call does nothing; a failure to notify is
+logged, never raised, because the daemon's work matters more than its report.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Mapping
+
+log = logging.getLogger(__name__)
+
+
+class Notifier:
+    """Sends sd_notify messages to the socket systemd named, if any."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        env = os.environ if environ is None else environ
+        self._address = _socket_address(env.get("NOTIFY_SOCKET", ""))
+        self.watchdog_seconds = _watchdog_seconds(env)
+        self._failed_before = False
+
+    @property
+    def active(self) -> bool:
+        """Whether systemd is listening."""
+        return self._address is not None
+
+    def ready(self, status: str) -> None:
+        """The first cycle has run: the service is up."""
+        self._send(f"READY=1\nSTATUS={_one_line(status)}")
+
+    def status(self, status: str) -> None:
+        """The one-line summary `systemctl status` shows."""
+        self._send(f"STATUS={_one_line(status)}")
+
+    def watchdog(self) -> None:
+        """The main loop is alive."""
+        self._send("WATCHDOG=1")
+
+    def reloading(self) -> None:
+        """The configuration is being read again."""
+        self._send("RELOADING=1")
+
+    def reloaded(self, status: str) -> None:
+        """Back to work after a reload."""
+        self._send(f"READY=1\nSTATUS={_one_line(status)}")
+
+    def stopping(self) -> None:
+        """Shutting down."""
+        self._send("STOPPING=1")
+
+    def _send(self, message: str) -> None:
+        if self._address is None:
+            return
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+                sock.connect(self._address)
+                sock.sendall(message.encode("utf-8"))
+        except OSError as error:
+            level = logging.DEBUG if self._failed_before else logging.WARNING
+            log.log(level, "could not notify systemd (%s): %s", message.split("=")[0], error)
+            self._failed_before = True
+        else:
+            self._failed_before = False
+
+
+def _socket_address(value: str) -> str | None:
+    if not value:
+        return None
+    # An abstract socket is named with a leading "@" in the environment.
+    return "\0" + value[1:] if value.startswith("@") else value
+
+
+def _watchdog_seconds(env: Mapping[str, str]) -> float | None:
+    """The watchdog interval systemd expects pings within, if it is meant for this process."""
+    usec = env.get("WATCHDOG_USEC", "")
+    pid = env.get("WATCHDOG_PID", "")
+    if not usec.isdigit() or int(usec) == 0 or (pid and pid != str(os.getpid())):
+        return None
+    return int(usec) / 1_000_000
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

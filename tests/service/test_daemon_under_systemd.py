@@ -1,0 +1,160 @@
+"""`followup run` as systemd runs it: sd_notify over a datagram socket, watchdog, signals, lock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from daemon.demo import sample_calendar
+
+pytestmark = pytest.mark.system
+
+CONFIG = (
+    '[you]\nname = "Alex Rivera"\nemail = "alex@example.com"\n\n'
+    '[[calendar]]\nkind = "ics"\nname = "demo"\npath = "calendar.ics"\n\n'
+    '[drafts]\nkind = "maildir"\npath = "Drafts"\n\n[state]\ndir = "state"\n'
+)
+
+
+class Systemd:
+    """The listening end of NOTIFY_SOCKET, as the service manager holds it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(str(path))
+        self.messages: list[str] = []
+
+    def wait_for(self, wanted: str, timeout: float = 20.0) -> list[str]:
+        """Collect messages until one contains `wanted`; all received so far."""
+        deadline = time.monotonic() + timeout
+        while not any(wanted in m for m in self.messages):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {wanted!r} from the daemon; got {self.messages}")
+            self.sock.settimeout(left)
+            try:
+                self.messages.append(self.sock.recv(4096).decode())
+            except TimeoutError:
+                continue
+        return self.messages
+
+    def collect(self, seconds: float) -> None:
+        """Keep every message that arrives within `seconds`."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self.sock.settimeout(left)
+            try:
+                self.messages.append(self.sock.recv(4096).decode())
+            except TimeoutError:
+                return
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    (tmp_path / "calendar.ics").write_bytes(sample_calendar(datetime.now(UTC)))
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def systemd(tmp_path: Path) -> Iterator[Systemd]:
+    manager = Systemd(tmp_path / "notify.sock")
+    yield manager
+    manager.close()
+
+
+def start(home: Path, notify: Path | None, watchdog_usec: int = 0) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+    env["HOME"] = str(home)
+    if notify is not None:
+        env["NOTIFY_SOCKET"] = str(notify)
+    if watchdog_usec:
+        env["WATCHDOG_USEC"] = str(watchdog_usec)
+    return subprocess.Popen(
+        [sys.executable, "-m", "daemon", "run", "--config", str(home / "config.toml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=10)
+    return err
+
+
+def test_ready_watchdog_status_and_stopping(home, systemd):
+    process = start(home, systemd.path, watchdog_usec=400_000)
+    try:
+        ready = systemd.wait_for("READY=1")
+        assert "STATUS=3 drafts waiting; next deadline Sam Taylor" in ready[-1]
+        assert len(list((home / "Drafts" / "cur").iterdir())) == 3
+        systemd.collect(1.0)  # pings come at half the 0.4 s interval, from the idle loop
+        assert sum(m == "WATCHDOG=1" for m in systemd.messages) >= 3
+    finally:
+        started = time.monotonic()
+        err = finish(process)
+    assert process.returncode == 0, err
+    assert time.monotonic() - started < 5
+    assert "STOPPING=1" in systemd.wait_for("STOPPING=1")
+
+
+def test_a_second_instance_on_the_same_state_refuses(home, systemd):
+    first = start(home, systemd.path)
+    try:
+        systemd.wait_for("READY=1")
+        second = start(home, None)
+        _out, err = second.communicate(timeout=20)
+        assert second.returncode == 1
+        assert "already running on" in err and f"pid {first.pid}" in err
+    finally:
+        finish(first)
+    assert first.returncode == 0
+
+
+def test_sighup_applies_a_good_config_and_keeps_the_old_one_when_broken(home, systemd):
+    process = start(home, systemd.path)
+    try:
+        systemd.wait_for("READY=1")
+        (home / "config.toml").write_text("[you\nbroken", encoding="utf-8")
+        process.send_signal(signal.SIGHUP)
+        systemd.wait_for("RELOADING=1")
+        systemd.messages.clear()
+        systemd.wait_for("READY=1")
+        assert process.poll() is None
+        second = home / "Second"
+        good = CONFIG.replace('path = "Drafts"', f'path = "{second}"')
+        (home / "config.toml").write_text(good, encoding="utf-8")
+        systemd.messages.clear()
+        process.send_signal(signal.SIGHUP)
+        systemd.wait_for("READY=1")
+    finally:
+        err = finish(process)
+    assert process.returncode == 0, err
+    assert "kept the running configuration" in err and "not valid TOML" in err
+    assert "configuration reloaded" in err
+    # The new Drafts folder gets nothing new: the keys were drafted once already.
+    assert not (home / "Second" / "cur").exists() or not list((home / "Second" / "cur").iterdir())
+
+
+def test_a_broken_config_at_start_exits_78_which_systemd_does_not_restart(home):
+    (home / "config.toml").write_text('[you]\nname = "A"\n', encoding="utf-8")
+    process = start(home, None)
+    _out, err = process.communicate(timeout=20)
+    assert process.returncode == 78
+    assert "you.email" in err and "Traceback" not in err
