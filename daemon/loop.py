@@ -84,7 +84,7 @@ class Daemon:
             self._notifier.watchdog()
             if self._stop.is_set():
                 break
-            wall, mono = self._after_wake(wall, mono)
+            wall, mono = self.after_wake(wall, mono)
         self._notifier.stopping()
         self._service.close()
         log.info("stopped")
@@ -99,7 +99,8 @@ class Daemon:
         self._reload_requested.set()
         self._wake.set()
 
-    def _after_wake(self, wall: datetime, mono: float) -> tuple[datetime, float]:
+    def after_wake(self, wall: datetime, mono: float) -> tuple[datetime, float]:
+        """Do what became due while asleep; `wall`/`mono` are both clocks at the last wake."""
         now, now_mono = self._clock(), time.monotonic()
         if (now - wall) - timedelta(seconds=now_mono - mono) > _JUMP:
             log.info("the clock jumped ahead (resumed from suspend?); catching up now")

@@ -1,0 +1,36 @@
+"""The loop catches up when the wall clock jumps ahead of the monotonic one (a suspend)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import tomllib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from daemon.config import parse_settings
+from daemon.demo import sample_calendar
+from daemon.loop import Daemon
+from daemon.notify import Notifier
+
+CONFIG = (
+    '[you]\nname = "Alex Rivera"\nemail = "alex@example.com"\n\n'
+    '[[calendar]]\nkind = "ics"\nname = "demo"\npath = "calendar.ics"\n\n'
+    '[drafts]\nkind = "maildir"\npath = "Drafts"\n\n[state]\ndir = "state"\n'
+)
+
+
+def test_a_resume_from_suspend_drafts_what_ended_meanwhile(tmp_path: Path) -> None:
+    lid_closed = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    lid_opened = lid_closed + timedelta(hours=3)
+    # The demo's panel interview ends 30 minutes before the moment it is made for.
+    (tmp_path / "calendar.ics").write_bytes(sample_calendar(lid_opened))
+    settings = parse_settings(tomllib.loads(CONFIG), source="test", base=tmp_path)
+    now = [lid_closed]
+    daemon = Daemon(lambda: settings, lambda: now[0], Notifier({}), threading.Event())
+    drafts = tmp_path / "Drafts" / "cur"
+    daemon.after_wake(lid_closed, time.monotonic())  # an ordinary wake: nothing due yet
+    assert not drafts.exists()
+    now[0] = lid_opened  # three hours of wall time, no monotonic time: a suspend
+    daemon.after_wake(lid_closed, time.monotonic())
+    assert len(list(drafts.iterdir())) == 3
