@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,16 +25,21 @@ from google.auth.transport.requests import AuthorizedSession
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from connectors.google_auth import TokenStore, is_invalid_grant, load_credentials
+from connectors.google_auth import (
+    SIGN_IN_NEEDED,
+    TokenStore,
+    is_invalid_grant,
+    load_credentials,
+)
 from daemon.protocols import ConnectorError, SignInRequiredError
 
 log = logging.getLogger(__name__)
 
 READ_ATTEMPTS = 4
 _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
-_NETWORK_ERRORS = (TimeoutError, ConnectionError, socket.error)
-
-NEEDS_SIGN_IN = "Google sign-in needed: run `followup auth`"
+# Timeouts, refused and dropped connections, failed name lookups: all OSErrors.
+_NETWORK_ERRORS = OSError
+_MISSING_PERMISSION = "a permission the daemon needs was not granted"
 
 
 @dataclass(frozen=True)
@@ -76,22 +80,30 @@ class GoogleSession:
         """The Calendar v3 client."""
         return self._service("calendar", "v3", self._endpoints.calendar)
 
-    def read(self, request: Any, *, missing_ok: bool = False) -> Any:
+    def check_ready(self) -> None:
+        """Raise `SignInRequiredError` unless a usable sign-in is stored; no network call."""
+        self._check_not_blocked()
+        load_credentials(self._store, token_uri=self._endpoints.token_uri)
+
+    def read(self, request: Any, *, missing_ok: bool = False, attempts: int | None = None) -> Any:
         """Execute an idempotent request, waiting out rate limits and outages.
 
-        Returns None for a 404 when `missing_ok`; raises ConnectorError otherwise.
+        Returns None for a 404/410 when `missing_ok`; raises ConnectorError
+        otherwise. `attempts` lowers the number of tries (e.g. 1 for `status`).
         """
-        for attempt in range(READ_ATTEMPTS):
+        tries = attempts or READ_ATTEMPTS
+        for attempt in range(tries):
             try:
-                return self._execute(request)
+                return _json(self._execute(request))
             except HttpError as error:
                 if missing_ok and error.resp.status in (404, 410):
                     return None
-                if not _is_transient(error) or attempt == READ_ATTEMPTS - 1:
+                self._check_permissions(error)
+                if not _is_transient(error) or attempt == tries - 1:
                     raise ConnectorError(describe_http_error(error)) from None
                 reason = f"HTTP {error.resp.status}"
             except _NETWORK_ERRORS as error:
-                if attempt == READ_ATTEMPTS - 1:
+                if attempt == tries - 1:
                     raise ConnectorError(f"cannot reach Google: {_describe(error)}") from None
                 reason = _describe(error)
             self._backoff(attempt, reason)
@@ -100,8 +112,9 @@ class GoogleSession:
     def write(self, request: Any) -> Any:
         """Execute a non-idempotent request exactly once: never retried here."""
         try:
-            return self._execute(request)
+            return _json(self._execute(request))
         except HttpError as error:
+            self._check_permissions(error)
             raise ConnectorError(describe_http_error(error)) from None
         except _NETWORK_ERRORS as error:
             raise ConnectorError(
@@ -114,11 +127,15 @@ class GoogleSession:
         try:
             return request.execute(num_retries=0)
         except RefreshError as error:
-            if is_invalid_grant(error):
-                self._block()
+            if is_invalid_grant(error) or "invalid_client" in str(error.args[:1]):
+                self._block("the Google sign-in was revoked, has expired, or its client is gone")
             raise ConnectorError(f"cannot refresh the Google sign-in: {error.args[0]}") from None
         except TransportError as error:
             raise ConnectionError(str(error)) from None
+
+    def _check_permissions(self, error: HttpError) -> None:
+        if error.resp.status == 403 and _error_details(error)[0] == "insufficientPermissions":
+            self._block(_MISSING_PERMISSION)
 
     def _service(self, name: str, version: str, endpoint: str | None) -> Any:
         self._check_not_blocked()
@@ -147,15 +164,16 @@ class GoogleSession:
         if self._blocked_stamp is None:
             return
         if self._store.stamp() == self._blocked_stamp:
-            raise SignInRequiredError(NEEDS_SIGN_IN)
+            raise SignInRequiredError(SIGN_IN_NEEDED)
         log.info("a new Google token was written; resuming")
         self._blocked_stamp = None
 
-    def _block(self) -> None:
+    def _block(self, why: str) -> None:
+        """Stop calling Google until a new token file is written."""
         self._blocked_stamp = self._store.stamp()
         self._services.clear()
-        log.error("the Google sign-in was revoked or has expired; %s", NEEDS_SIGN_IN)
-        raise SignInRequiredError(NEEDS_SIGN_IN)
+        log.error("%s; %s", why, SIGN_IN_NEEDED)
+        raise SignInRequiredError(f"{SIGN_IN_NEEDED} ({why})")
 
     def _backoff(self, attempt: int, reason: str) -> None:
         delay = self._jitter() * min(32.0, 2.0 ** (attempt + 1))
@@ -209,8 +227,6 @@ def describe_http_error(error: HttpError) -> str:
     """One line saying what Google refused and why, from its error JSON."""
     status = error.resp.status
     reason, message = _error_details(error)
-    if status == 403 and reason == "insufficientPermissions":
-        return f"Google refused: a needed permission was not granted; {NEEDS_SIGN_IN} again"
     detail = f"{reason}: {message}" if reason else message
     return f"Google answered {status} ({detail})" if detail else f"Google answered {status}"
 
@@ -231,5 +247,27 @@ def _error_details(error: HttpError) -> tuple[str, str]:
     return (reasons[0] if reasons else body.get("status", "")), str(body.get("message", ""))
 
 
+def _json(answer: Any) -> Any:
+    # A captive portal or proxy can answer 200 with a web page instead of Google's JSON.
+    if not isinstance(answer, dict | str) or (isinstance(answer, str) and answer):
+        raise ConnectorError("Google's answer was not JSON (a captive portal or a proxy?)")
+    return answer
+
+
+_CAUSES = (
+    ("NameResolution", "no DNS answer for Google (offline?)"),
+    ("Name or service not known", "no DNS answer for Google (offline?)"),
+    ("Connection refused", "the connection was refused"),
+    ("timed out", "no answer in time"),
+    ("Timeout", "no answer in time"),
+    ("SSL", "the secure connection failed (a proxy or captive portal?)"),
+    ("RemoteDisconnected", "the connection was dropped"),
+    ("Connection aborted", "the connection was dropped"),
+)
+
+
 def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    """A short human reason for a network failure; the details go to the debug log."""
+    text = f"{type(error).__name__}: {error}"
+    log.debug("network failure: %s", text)
+    return next((reason for marker, reason in _CAUSES if marker in text), text[:160])

@@ -32,6 +32,9 @@ from daemon.protocols import ConnectorError, CreatedDraft, DraftState
 
 log = logging.getLogger(__name__)
 
+# The reference of a draft that was already sent when it was looked for: no file has it.
+SENT_REF = "sent"
+
 # Maildir files are stored with the platform's line ending, LF: that is what
 # mutt, dovecot, notmuch and Python's own `mailbox.Maildir` write and expect
 # (CRLF is only the wire format of SMTP and IMAP). Generating with LF keeps the
@@ -73,20 +76,28 @@ class MaildirMailbox:
         log.debug("wrote draft %s into %s", key, self._drafts)
         return key
 
-    def find_draft(self, message_id: str) -> str | None:
-        """The key of a (not trashed) draft whose Message-ID is `message_id`."""
-        if not self._drafts.is_dir():
-            return None
-        wanted = _normalise_id(message_id)
-        if not wanted:
-            return None
-        for path in self._files(self._drafts):
+    def check_ready(self) -> None:
+        """Nothing to sign in to; a missing folder is created with the first draft."""
+
+    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
+        """The key of a (not trashed) draft whose Message-ID is `message_id`.
+
+        With `to` and `subject`, also a draft the client saved again under a new
+        Message-ID, or, when the Sent folder holds a copy, `SENT_REF`.
+        """
+        wanted = CreatedDraft("", message_id, to, subject)
+        wanted_id = _normalise_id(message_id)
+        for path in self._files(self._drafts) if self._drafts.is_dir() else ():
             if _TRASHED_FLAG in _flags(path.name):
                 continue
             headers = _read_headers(path)
-            if headers is not None and _normalise_id(_header_text(headers, "Message-ID")) == wanted:
+            if headers is None:
+                continue
+            if wanted_id and _normalise_id(_header_text(headers, "Message-ID")) == wanted_id:
                 return _key_of(path.name)
-        return None
+            if to and subject and _is_copy_of(headers, wanted):
+                return _key_of(path.name)
+        return SENT_REF if to and subject and self._was_sent(wanted) else None
 
     def draft_state(self, draft: CreatedDraft) -> DraftState:
         """PENDING while in Drafts, SENT if a copy is in Sent, DELETED otherwise."""

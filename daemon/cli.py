@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 import tomllib
@@ -12,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from connectors.google_auth import TokenStore, describe_scopes, sign_in
+from connectors.google_auth import TokenStore, describe_scopes
+from connectors.google_signin import sign_in
 from daemon import demo, unit
 from daemon.config import (
     ConfigError,
@@ -27,7 +29,7 @@ from daemon.ledger import LedgerError, ensure_private_dir
 from daemon.lock import AlreadyRunningError, state_lock
 from daemon.logs import configure_logging
 from daemon.loop import run_forever
-from daemon.model import DraftKey, DraftRecord
+from daemon.model import DraftKey, DraftRecord, DraftStatus
 from daemon.protocols import ConnectorError, SignInRequiredError
 from daemon.service import Service, build_service, client_secrets_path, token_path
 from daemon.status import StatusRow, render_table, status_rows
@@ -43,6 +45,8 @@ log = logging.getLogger("followup")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `followup` console script."""
+    # Whatever the shell's umask, the state, the token and the drafts are private.
+    os.umask(0o077)
     args = _parser().parse_args(argv)
     quiet = logging.INFO if args.command == "run" else logging.WARNING
     configure_logging(logging.DEBUG if args.verbose else quiet)
@@ -153,6 +157,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _auth(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    ensure_private_dir(settings.state_dir)
     secrets = args.client_secrets or client_secrets_path(
         settings, args.config or default_config_path()
     )
@@ -164,10 +169,15 @@ def _auth(args: argparse.Namespace) -> int:
         open_browser=not args.no_browser,
         token_uri=settings.google.get("token_uri"),
         gmail_endpoint=settings.google.get("gmail_endpoint"),
-        say=print,
         pasted_lines=sys.stdin,
     )
     print(f"Signed in as {result.email}.")
+    if result.email.lower() not in settings.you.addresses:
+        print(
+            f"Note: {result.email} is not [you] email or one of its aliases; the notes are "
+            "signed and sent from this account. If that is not what you want, run "
+            "`followup auth` again and choose the other account."
+        )
     print(f"Granted: {describe_scopes(result.scopes)}.")
     print(f"The sign-in is saved in {store.path} (readable only by you).")
     return 0
@@ -205,17 +215,16 @@ def _rows(service: Service, now: datetime) -> list[StatusRow]:
 
 
 def _links(service: Service, records: Iterable[DraftRecord]) -> dict[DraftKey, str]:
-    """Fresh links to the drafts; where the mailbox cannot answer, the stored reference stays."""
+    """Fresh links to the drafts still waiting; the others keep their stored reference."""
     links: dict[DraftKey, str] = {}
     for record in records:
-        if not record.draft_ref:
+        if record.status is not DraftStatus.DRAFTED:
             continue
         try:
             links[record.key] = service.mailbox.draft_link(record.draft_ref)
-        except SignInRequiredError:
-            break
         except ConnectorError as error:
-            log.warning("no link for the draft to %s: %s", record.recipient_email, error)
+            log.warning("no links to drafts: %s", error)
+            break
     return links
 
 

@@ -233,7 +233,14 @@ _GOOGLE_KEYS = frozenset(
 
 def _google(check: _Checker, table: Mapping[str, Any]) -> dict[str, str]:
     check.unknown_keys(table, "google.", set(_GOOGLE_KEYS))
-    return {key: check.string(table, f"google.{key}") for key in _GOOGLE_KEYS if key in table}
+    google = {key: check.string(table, f"google.{key}") for key in _GOOGLE_KEYS if key in table}
+    # The API client appends its own paths: gmail/v1/… to the Gmail root, events/… to
+    # the calendar's; a wrong form only shows later as a puzzling 404.
+    if not google.get("calendar_endpoint", "/calendar/v3/").rstrip("/").endswith("/calendar/v3"):
+        check.problem("google.calendar_endpoint", "expected an address ending in /calendar/v3/")
+    if "/gmail/v1" in google.get("gmail_endpoint", ""):
+        check.problem("google.gmail_endpoint", "expected the root address, without /gmail/v1/")
+    return google
 
 
 def _is_number(value: Any) -> bool:

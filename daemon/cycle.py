@@ -67,6 +67,7 @@ def run_cycle(
     grace = timedelta(minutes=settings.grace_minutes)
     interviews = finished_interviews(events, settings.you, now, grace=grace, lookback=lookback)
     try:
+        mailbox.check_ready()
         records = ledger.records()
         observed = observe_drafts(mailbox, records)
         actions = plan(now, interviews, records, observed, drafting)

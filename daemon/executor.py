@@ -16,7 +16,7 @@ from datetime import datetime
 from daemon.ledger import Ledger
 from daemon.model import DraftKey, DraftStatus
 from daemon.plan import Action, CreateDraft, Reconcile, RecordOutcome
-from daemon.protocols import ConnectorError, Mailbox, SignInRequiredError
+from daemon.protocols import ConnectorError, CreatedDraft, Mailbox, SignInRequiredError
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,8 @@ def _perform(
             log.info("draft %r was %s", str(key), status.value)
             ledger.set_status(key, status, now)
             outcome.recorded.append(str(key))
-        case Reconcile(key=key, message_id=message_id, reason=reason):
-            ref = mailbox.find_draft(message_id)
+        case Reconcile(key=key, reason=reason):
+            ref = _find_lost(ledger, action.key, mailbox, action.identity)
             if ref is None:
                 log.error("no draft could be made for %r: %s", str(key), reason)
                 ledger.set_status(key, DraftStatus.FAILED, now, reason)
@@ -94,7 +94,9 @@ def create(action: CreateDraft, ledger: Ledger, mailbox: Mailbox, now: datetime)
     if not ledger.begin(record, now):
         log.info("the draft to %s is already being handled", record.recipient_email)
         return None
-    ref = mailbox.find_draft(action.message.message_id) if action.recovering else None
+    message = action.message
+    identity = CreatedDraft("", message.message_id, message.to_email, message.subject)
+    ref = _find_lost(ledger, record.key, mailbox, identity) if action.recovering else None
     if ref is None:
         ref = mailbox.create_draft(action.message.as_email())
         log.info("drafted a thank-you to %s for %r", record.recipient_email, record.event_title)
@@ -102,3 +104,16 @@ def create(action: CreateDraft, ledger: Ledger, mailbox: Mailbox, now: datetime)
         log.info("found the draft an interrupted cycle left for %s", record.recipient_email)
     ledger.mark_drafted(record.key, ref, now)
     return ref
+
+
+def _find_lost(
+    ledger: Ledger, key: DraftKey, mailbox: Mailbox, identity: CreatedDraft
+) -> str | None:
+    """The draft an interrupted attempt may have left, unless another key already owns it.
+
+    A draft found by recipient and subject (the user edited or sent it) could be
+    another occurrence's note to the same interviewer; that one is not ours.
+    """
+    ref = mailbox.find_draft(identity.message_id, to=identity.to, subject=identity.subject)
+    owners = {r.key for r in ledger.records().values() if ref and r.draft_ref == ref}
+    return ref if not owners - {key} else None

@@ -57,8 +57,11 @@ class LedgerError(Exception):
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) if needed and make sure only you can enter it."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create `path` and any missing parents 0700, and make sure only you can enter it."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700, exist_ok=True)
+        directory.chmod(0o700)  # mkdir's mode passes through the umask
     if path.stat().st_mode & 0o077:
         path.chmod(0o700)
     return path

@@ -27,7 +27,7 @@ from daemon.model import (
     key_for,
 )
 from daemon.proofread import proofread
-from daemon.protocols import DraftState
+from daemon.protocols import CreatedDraft, DraftState
 from daemon.text import one_line
 
 
@@ -57,7 +57,7 @@ class Reconcile:
     """
 
     key: DraftKey
-    message_id: str
+    identity: CreatedDraft
     reason: str
 
 
@@ -91,7 +91,11 @@ def plan(
             if action is not None:
                 actions.append(action)
     actions.extend(
-        Reconcile(key, record.message_id, record.last_error or "the interview left the calendar")
+        Reconcile(
+            key,
+            CreatedDraft("", record.message_id, record.recipient_email, record.subject),
+            record.last_error or "the interview left the calendar",
+        )
         for key, record in sorted(ledger.items())
         if record.status is DraftStatus.CREATING and key not in wanted
     )

@@ -71,8 +71,19 @@ class Mailbox(Protocol):
         """Store `message` as a draft and return a reference to it (path or id)."""
         ...
 
-    def find_draft(self, message_id: str) -> str | None:
-        """The reference of the draft carrying this Message-ID, if there is one."""
+    def check_ready(self) -> None:
+        """Raise `SignInRequiredError` (or `ConnectorError`) if the mailbox cannot be used.
+
+        Cheap and local: no network call.
+        """
+        ...
+
+    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
+        """The reference of the draft carrying this Message-ID, if there is one.
+
+        With `to` and `subject` (recovering an interrupted create), also a
+        draft the user already edited (a new Message-ID) or sent.
+        """
         ...
 
     def draft_state(self, draft: CreatedDraft) -> DraftState:

@@ -1,1 +1,1 @@
-"""The systemd user unit shipped with interview-followup (installed by `followup service install`)."""
+"""The systemd user unit shipped with interview-followup (`followup service install`)."""

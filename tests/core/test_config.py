@@ -165,3 +165,14 @@ def test_windows_that_can_never_find_or_remind_are_problems():
         "interviews.grace_minutes",
         "deadline.remind_before_hours",
     ]
+
+
+def test_google_endpoints_of_the_wrong_form_are_problems():
+    text = GOOD + '[google]\ngmail_endpoint = "http://127.0.0.1:9/gmail/v1/"\n'
+    text += 'calendar_endpoint = "http://127.0.0.1:9/"\n'
+    with pytest.raises(ConfigError) as caught:
+        parse(text)
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "google.calendar_endpoint",
+        "google.gmail_endpoint",
+    ]

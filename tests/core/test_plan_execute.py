@@ -39,8 +39,15 @@ class MemoryMailbox:
             raise ConnectorError("connection dropped after the draft was stored")
         return ref
 
-    def find_draft(self, message_id: str) -> str | None:
-        return next((r for r, m in self.drafts.items() if m["Message-ID"] == message_id), None)
+    def check_ready(self) -> None:
+        pass
+
+    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
+        def same(m: EmailMessage) -> bool:
+            edited = to and subject and (str(m["To"].addresses[0].addr_spec), m["Subject"])
+            return m["Message-ID"] == message_id or edited == (to, subject)
+
+        return next((r for r, m in self.drafts.items() if same(m)), None)
 
     def draft_state(self, draft: CreatedDraft) -> DraftState:
         return self.states[draft.ref]
@@ -255,3 +262,15 @@ def test_a_ledger_from_a_newer_version_is_refused(tmp_path):
         db.execute("UPDATE schema_version SET version = 99")
     with pytest.raises(LedgerError, match="newer"):
         Ledger(path)
+
+
+def test_the_state_directory_and_its_missing_parents_are_private_under_any_umask(tmp_path):
+    import os
+
+    old = os.umask(0)
+    try:
+        Ledger(tmp_path / "home" / ".local" / "state" / "followup" / "ledger.sqlite3").close()
+    finally:
+        os.umask(old)
+    for part in ("home", "home/.local", "home/.local/state", "home/.local/state/followup"):
+        assert (tmp_path / part).stat().st_mode & 0o777 == 0o700, part

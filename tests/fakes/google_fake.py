@@ -284,7 +284,7 @@ class MailView:
 @dataclass
 class _Fault:
     pattern: str
-    kind: str  # "status" | "delay" | "drop" | "lose_response"
+    kind: str  # "status" | "delay" | "drop" | "lose_response" | "portal"
     remaining: int | None  # None: every matching request, forever
     status: int = 0
     reason: str | None = None
@@ -1226,6 +1226,10 @@ class GoogleFake:
         instead of answering: the client cannot know it succeeded."""
         self._add_fault(_Fault(route, "lose_response", times))
 
+    def portal(self, route: str, *, times: int | None = 1) -> None:
+        """Answer 200 with a web page, as a captive portal or a meddling proxy does."""
+        self._add_fault(_Fault(route, "portal", times))
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -1296,6 +1300,9 @@ class GoogleFake:
             return
         if fault is not None and fault.kind == "status":
             reply = self._fault_reply(fault, call.method_id)
+        elif fault is not None and fault.kind == "portal":
+            page = b"<html><body>Sign in to the hotel Wi-Fi</body></html>"
+            reply = _Reply(200, page, {"Content-Type": "text/html"})
         else:
             reply = self._answer(call)
         entry.status = reply.status
@@ -1609,6 +1616,15 @@ class GoogleFake:
             del self._drafts[draft_id]
             self._delete_mail(mail.id)
             return self._store_mail(raw, self._sent_labels(raw), mail.thread_id).id
+
+    def user_schedules_draft(self, draft_id: str) -> str:
+        """Press "Schedule send": the draft goes, a message labelled SCHEDULED stays in its
+        thread until the time comes. Returns the message's id."""
+        with self._lock:
+            mail = self._draft_mail(draft_id)
+            del self._drafts[draft_id]
+            self._delete_mail(mail.id)
+            return self._store_mail(mail.raw, ["SCHEDULED"], mail.thread_id).id
 
     def user_deletes_draft(self, draft_id: str) -> None:
         """Discard a draft as the Gmail UI does (gone for good, not in Trash)."""

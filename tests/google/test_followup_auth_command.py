@@ -34,7 +34,9 @@ def config(google_fake, tmp_path):
 
 
 def start_auth(config, tmp_path, *extra: str) -> subprocess.Popen[str]:
+    # Without PYTHONUNBUFFERED, as a user's shell runs it: the address must still show at once.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_"))}
+    env.pop("PYTHONUNBUFFERED", None)
     # The fake speaks plain http; real Google is https and needs no such switch.
     env |= {"HOME": str(tmp_path), "OAUTHLIB_INSECURE_TRANSPORT": "1"}
     return subprocess.Popen(
@@ -50,24 +52,31 @@ def start_auth(config, tmp_path, *extra: str) -> subprocess.Popen[str]:
 def first_url(process: subprocess.Popen[str]) -> tuple[str, list[str]]:
     seen: list[str] = []
     assert process.stdout is not None
-    for line in process.stdout:
-        seen.append(line)
-        found = re.search(r"https?://\S+/o/oauth2/auth\S+", line)
-        if found:
-            return found.group(0), seen
+    guard = threading.Timer(20, process.kill)  # an address that never shows must not hang
+    guard.start()
+    try:
+        for line in process.stdout:
+            seen.append(line)
+            found = re.search(r"https?://\S+/o/oauth2/auth\S+", line)
+            if found:
+                return found.group(0), seen
+    finally:
+        guard.cancel()
     raise AssertionError("no sign-in address was printed:\n" + "".join(seen))
 
 
 def test_headless_sign_in_prints_the_address_and_a_tunnel_and_saves_a_private_token(
     google_fake, config, tmp_path
 ):
+    (tmp_path / "state").mkdir(mode=0o755)  # made by something else, open to others
     process = start_auth(config, tmp_path)
     url, before = first_url(process)
     visit = threading.Thread(target=google_fake.visit_authorization_url, args=(url,))
     visit.start()
-    out, err = process.communicate(timeout=30)
+    process.wait(timeout=30)
     visit.join()
-    text = "".join(before) + out
+    text = "".join(before) + process.stdout.read()
+    err = process.stderr.read()
     assert process.returncode == 0, err
     port = re.search(r"redirect_uri=http%3A%2F%2F(?:localhost|127\.0\.0\.1)%3A(\d+)", url).group(1)
     assert f"ssh -N -L {port}:127.0.0.1:{port}" in text
@@ -85,7 +94,8 @@ def test_a_sign_in_without_the_calendar_permission_is_refused(google_fake, confi
     process = start_auth(config, tmp_path)
     url, _before = first_url(process)
     threading.Thread(target=google_fake.visit_authorization_url, args=(url,)).start()
-    _out, err = process.communicate(timeout=30)
+    process.wait(timeout=30)
+    err = process.stderr.read()
     assert process.returncode == 1
     assert "read your calendar events" in err and "Traceback" not in err
     assert not (tmp_path / "state" / "google-token.json").exists()

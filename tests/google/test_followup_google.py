@@ -105,7 +105,7 @@ def test_run_once_leaves_one_gmail_draft_per_interviewer(google_fake, setup):
     links = {row["recipient_email"]: row["draft"] for row in status}
     draft_of = {d.email["To"].addresses[0].addr_spec: d for d in google_fake.drafts()}
     assert links["priya@acme.example"] == (
-        "https://mail.google.com/mail/u/me%40example.com/#drafts?compose="
+        "https://mail.google.com/mail/u/me@example.com/#drafts?compose="
         + draft_of["priya@acme.example"].id
     )
     assert {row["deadline"] for row in status} == {"2026-11-27T16:30:00+01:00"}
@@ -175,3 +175,14 @@ def test_no_token_reaches_the_log_even_in_debug(google_fake, setup):
     # The fake's tokens have Google's shapes: access tokens ya29.…, refresh tokens 1//….
     for secret in (saved["refresh_token"], saved["client_secret"], saved["token"], "ya29.", "1//"):
         assert secret not in logs
+
+
+def test_a_missing_sign_in_is_reported_even_with_nothing_to_ask_gmail(google_fake, setup, tmp_path):
+    config, env, store = setup
+    (tmp_path / "none.ics").write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    text = config.read_text().replace('kind = "google"\n', 'kind = "ics"\npath = "none.ics"\n', 1)
+    config.write_text(text)
+    store.path.unlink()
+    result = followup(config, env, "run", "--once")
+    assert result.returncode == 78
+    assert "! Google sign-in needed" in followup(config, env, "status").stdout

@@ -9,7 +9,7 @@ from google_support import session_for, signed_in
 from mailbox_contract import MailboxContract, make_message
 
 from connectors.gmail import GmailMailbox
-from daemon.protocols import ConnectorError, CreatedDraft, DraftState
+from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SignInRequiredError
 
 
 def _draft_id(ref: str) -> str:
@@ -66,7 +66,7 @@ def test_the_link_follows_edits_and_names_the_account(google_fake, gmail):
     first = gmail.draft_link(ref)
     new_id = google_fake.user_edits_draft(_draft_id(ref), body="Edited by hand.\n")
     second = gmail.draft_link(ref)
-    assert second == f"https://mail.google.com/mail/u/me%40example.com/#drafts?compose={new_id}"
+    assert second == f"https://mail.google.com/mail/u/me@example.com/#drafts?compose={new_id}"
     assert first != second
 
 
@@ -75,7 +75,7 @@ def test_a_sent_draft_links_to_its_thread(google_fake, gmail):
     google_fake.user_sends_draft(_draft_id(ref))
     assert (
         gmail.draft_link(ref)
-        == f"https://mail.google.com/mail/u/me%40example.com/#all/{ref.split('/')[1]}"
+        == f"https://mail.google.com/mail/u/me@example.com/#all/{ref.split('/')[1]}"
     )
 
 
@@ -92,3 +92,68 @@ def test_state_is_told_from_metadata_only(google_fake, gmail):
         if "format" in r.query
     }
     assert formats <= {"minimal", "metadata"}
+
+
+def _identity(ref: str, message: EmailMessage) -> CreatedDraft:
+    to = message["To"].addresses[0].addr_spec
+    return CreatedDraft(ref, str(message["Message-ID"]), to, str(message["Subject"]))
+
+
+def test_a_scheduled_send_counts_as_sent(google_fake, gmail):
+    message = make_message()
+    ref = gmail.create_draft(message)
+    google_fake.user_schedules_draft(_draft_id(ref))
+    assert gmail.draft_state(_identity(ref, message)) is DraftState.SENT
+
+
+def test_drafts_are_never_judged_from_another_accounts_mailbox(google_fake, gmail):
+    message = make_message()
+    ref = gmail.create_draft(message)
+    theirs = ref.rsplit("/", 1)[0] + "/old.account@example.com"
+    with pytest.raises(SignInRequiredError, match=r"old\.account@example\.com"):
+        gmail.draft_state(_identity(theirs, message))
+
+
+@pytest.mark.parametrize("then", ["edits", "sends"])
+def test_a_lost_create_is_found_even_after_the_user_edited_or_sent_it(google_fake, gmail, then):
+    message = make_message()
+    google_fake.lose_response("gmail.users.drafts.create")
+    with pytest.raises(ConnectorError):
+        gmail.create_draft(message)
+    [draft] = google_fake.drafts()
+    if then == "edits":
+        google_fake.user_edits_draft(draft.draft_id, new_message_id_header=True)
+    else:
+        google_fake.user_sends_draft(draft.draft_id, new_message_id_header=True)
+    wanted = _identity("", message)
+    assert gmail.find_draft(wanted.message_id) is None  # the Message-ID alone is not enough
+    ref = gmail.find_draft(wanted.message_id, to=wanted.to, subject=wanted.subject)
+    assert ref is not None
+    expected = DraftState.PENDING if then == "edits" else DraftState.SENT
+    assert gmail.draft_state(_identity(ref, message)) is expected
+
+
+def test_a_web_page_instead_of_json_is_one_clear_error(google_fake, gmail):
+    google_fake.portal("gmail.users.drafts.list")
+    with pytest.raises(ConnectorError, match="captive portal"):
+        gmail.find_draft("<x@example.com>")
+
+
+def test_a_missing_permission_asks_for_sign_in_and_stops_calling(google_fake, gmail):
+    google_fake.fail("gmail.users.drafts.list", 403, reason="insufficientPermissions")
+    with pytest.raises(SignInRequiredError, match="permission"):
+        gmail.find_draft("<x@example.com>")
+    google_fake.clear_requests()
+    with pytest.raises(SignInRequiredError):
+        gmail.find_draft("<x@example.com>")
+    assert google_fake.requests() == []
+
+
+def test_links_fall_back_to_the_drafts_folder_at_once_when_google_is_unreachable(
+    google_fake, gmail
+):
+    refs = [gmail.create_draft(make_message()) for _ in range(3)]
+    google_fake.fail("gmail.users.drafts.get", 503, times=None)
+    links = [gmail.draft_link(ref) for ref in refs]
+    assert links == ["https://mail.google.com/mail/u/me@example.com/#drafts"] * 3
+    assert len(google_fake.requests("gmail.users.drafts.get")) == 1

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from google_support import session_for, signed_in
 
+from connectors.google_api import Endpoints, GoogleSession
 from connectors.google_calendar import GoogleCalendar
 from daemon.model import EventStatus, Person, ResponseStatus
 from daemon.protocols import ConnectorError
@@ -166,3 +167,31 @@ def test_permanent_errors_are_not_retried(google_fake, calendar, status):
     with pytest.raises(ConnectorError, match=f"Google answered {status}"):
         calendar.events(START, END)
     assert len(google_fake.requests("calendar.events.list")) == 1
+
+
+def test_backoff_is_bounded_and_jittered(google_fake, tmp_path):
+    waits: list[float] = []
+    session = session_for(
+        google_fake, signed_in(google_fake, tmp_path), sleep=waits.append, jitter=lambda: 0.5
+    )
+    google_fake.fail("calendar.events.list", 503, times=None)
+    with pytest.raises(ConnectorError):
+        GoogleCalendar("g", session).events(START, END)
+    assert waits == [1.0, 2.0, 4.0]  # half (the jitter) of 2, 4, 8 s; four tries in all
+
+
+def test_a_refused_connection_reads_as_such(google_fake, tmp_path):
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    store = signed_in(google_fake, tmp_path)
+    endpoints = Endpoints(
+        calendar=f"http://127.0.0.1:{port}/calendar/v3/", token_uri=google_fake.token_uri
+    )
+    session = GoogleSession(store, endpoints, sleep=lambda _s: None)
+    with pytest.raises(ConnectorError) as caught:
+        GoogleCalendar("g", session).events(START, END)
+    assert str(caught.value) == "cannot reach Google: the connection was refused"
