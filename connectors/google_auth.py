@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any
 from google.auth.exceptions import RefreshError
 from google.oauth2.credentials import Credentials
 
+from connectors.files import write_atomically
 from daemon.protocols import ConnectorError, SignInRequiredError
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,8 @@ class TokenStore:
         data = credentials.to_json().encode("utf-8")  # type: ignore[no-untyped-call]
         try:
             _make_private_dir(self.path.parent)
-            _write_atomically(self.path, data)
+            temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.tmp")
+            write_atomically(temporary, self.path, data)
         except OSError as error:
             raise ConnectorError(
                 f"cannot save the Google sign-in to {self.path}: {error.strerror or error}"
@@ -144,35 +145,6 @@ def _make_private_dir(directory: Path) -> None:
         path.chmod(0o700)  # mkdir's mode is filtered through the umask
     if directory.stat().st_mode & 0o077:
         log.warning("%s is open to others; keep the token in a private directory", directory)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a fresh 0600 file beside `path`, fsync, rename over it, fsync the folder."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
-    descriptor = os.open(temporary, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        try:
-            os.fchmod(descriptor, 0o600)  # the umask may have taken bits away
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view) :]
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 # --------------------------------------------------------------------------- the daemon's side

@@ -28,6 +28,7 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from pathlib import Path
 
+from connectors.files import write_atomically
 from daemon.protocols import ConnectorError, CreatedDraft, DraftState
 
 log = logging.getLogger(__name__)
@@ -198,42 +199,8 @@ def _new_key() -> str:
 
 
 def _deliver(maildir: Path, key: str, info: str, data: bytes) -> None:
-    """Write `data` to tmp/, fsync it, and rename it into cur/ as `key:info`."""
-    tmp = maildir / "tmp" / key
-    dest = maildir / "cur" / f"{key}:{info}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        tmp.rename(dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(dest.parent)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable; some filesystems cannot fsync a directory."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        log.debug("cannot fsync folder %s: %s", folder, exc)
-    finally:
-        os.close(fd)
+    """Write `data` to tmp/ and rename it into cur/ as `key:info`, durably."""
+    write_atomically(maildir / "tmp" / key, maildir / "cur" / f"{key}:{info}", data)
 
 
 def _key_of(name: str) -> str:

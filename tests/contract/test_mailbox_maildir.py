@@ -387,7 +387,7 @@ def test_rename_failure_raises_connector_error_and_cleans_tmp(
     box: MaildirMailbox, drafts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     box.create_draft(make_message())  # create the folders first
-    monkeypatch.setattr(os, "rename", _fail_with(errno.EROFS))
+    monkeypatch.setattr(os, "replace", _fail_with(errno.EROFS))
     with pytest.raises(ConnectorError, match="cannot write a draft") as info:
         box.create_draft(make_message())
     assert "\n" not in str(info.value)
