@@ -7,22 +7,42 @@ tells sent (a message that is no longer a draft: sent or scheduled) from
 deleted, from labels alone, and so that drafts are never judged from another
 account's mailbox. The scopes are `gmail.compose` and `gmail.metadata`; with
 the latter Gmail refuses searches (`q`) and bodies, so a draft is found again
-by reading headers one draft at a time.
+by reading headers one draft at a time, and an answer to a sent note is
+recognised by the From headers of the messages in its thread.
+
+Gmail files a new draft or message into an existing thread only when the
+request names the `threadId`, the message's References/In-Reply-To name a
+message of that thread, and the Subjects match; otherwise it quietly starts a
+new thread. The only mail ever sent is a reminder to the account itself, and
+every recipient is checked against the account before it goes.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
+import email.policy
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email import errors
+from email.headerregistry import AddressHeader, BaseHeader
+from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from typing import Any
 from urllib.parse import quote
 
 from connectors.google_api import GoogleSession
-from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SignInRequiredError
+from connectors.replies import answered_by
+from daemon.protocols import (
+    ConnectorError,
+    CreatedDraft,
+    DraftState,
+    SentNote,
+    SignInRequiredError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +50,15 @@ GMAIL_WEB = "https://mail.google.com/mail/u/"
 _PAGE_SIZE = 100
 # How far back among sent messages a lost draft is looked for.
 _RECENT_SENT = 50
-_NOT_SENT_LABELS = frozenset({"DRAFT", "TRASH"})
+# Messages the user wrote: never an answer from the interviewer.
+_OWN_LABELS = frozenset({"SENT", "DRAFT", "SCHEDULED"})
+# What the user sent (or scheduled): where the sent copy of a draft is.
+_SENT_LABELS = frozenset({"SENT", "SCHEDULED"})
+# Every header that can make Gmail deliver a message to someone.
+_RECIPIENT_HEADERS = ("To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc")
+_HEADER_PARSER = BytesHeaderParser(policy=email.policy.default)
+# A message id inside In-Reply-To or References: `<local@domain>`.
+_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 
 
 @dataclass(frozen=True)
@@ -64,11 +92,18 @@ class GmailMailbox:
         """Raise `SignInRequiredError` when no usable sign-in is stored; no network call."""
         self._session.check_ready()
 
-    def create_draft(self, message: EmailMessage) -> str:
-        """Create the draft once and return its reference."""
-        raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
-        request = self._drafts().create(userId="me", body={"message": {"raw": raw}})
-        draft = self._session.write(request)
+    def create_draft(self, message: EmailMessage, reply_to: SentNote | None = None) -> str:
+        """Create the draft once and return its reference.
+
+        With `reply_to`, the draft is filed into the sent note's thread; the
+        message carries the In-Reply-To and References Gmail needs for that.
+        A thread the user has deleted since is left out: naming it would make
+        Gmail refuse the draft, and the headers still thread it for the recipient.
+        """
+        body: dict[str, Any] = {"raw": _encode(message.as_bytes())}
+        if reply_to is not None and reply_to.thread and self._thread(reply_to.thread, ()):
+            body["threadId"] = reply_to.thread
+        draft = self._session.write(self._drafts().create(userId="me", body={"message": body}))
         return str(_Ref(draft["id"], draft["message"]["threadId"], self.account()))
 
     def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
@@ -88,17 +123,21 @@ class GmailMailbox:
         return str(_Ref("-", sent["threadId"], self.account())) if sent else None
 
     def draft_state(self, draft: CreatedDraft) -> DraftState:
-        """Pending while the draft exists; then sent if its thread holds a message that
-        is no longer a draft (sent, or scheduled to be); deleted otherwise."""
+        """Pending while the draft exists; then sent if its thread holds the copy it became
+        (sent, or scheduled to be); deleted otherwise."""
         ref = self._own(draft.ref)
         if ref.draft_id != "-" and self._draft(ref.draft_id):
             return DraftState.PENDING
-        thread = self._session.read(
-            self._gmail().users().threads().get(userId="me", id=ref.thread_id, format="minimal"),
-            missing_ok=True,
-        )
+        thread = self._thread(ref.thread_id, ("Message-ID", "To", "Subject"))
         messages = thread.get("messages", []) if thread else []
-        if any(not _NOT_SENT_LABELS & set(m.get("labelIds", [])) for m in messages):
+        sent = [m for m in messages if _labels(m) & _SENT_LABELS]
+        wanted = _Wanted(draft.message_id.strip(), draft.to, draft.subject)
+        # A check-in's thread also holds the thank-you it answers, so only a copy of this
+        # draft counts. A note that started its own thread (not a "Re:") is the lone sent
+        # message there even when the user changed its subject before sending.
+        started_thread = not draft.subject.lower().startswith("re:")
+        alone = started_thread and len(messages) == 1 and bool(sent)
+        if alone or any(wanted.matches(m) for m in sent):
             return DraftState.SENT
         return DraftState.DELETED
 
@@ -123,6 +162,73 @@ class GmailMailbox:
             return f"{base}#drafts?compose={draft['message']['id']}"
         return f"{base}#all/{parsed.thread_id}"
 
+    def sent_note(self, draft: CreatedDraft) -> SentNote | None:
+        """The message the draft became, found in the draft's thread by its headers.
+
+        The newest sent copy whose Message-ID, or To and Subject, are the
+        draft's; else (the user edited the subject before sending) the newest
+        message the user sent in that thread. None when the thread is gone.
+        """
+        ref = self._own(draft.ref)
+        thread = self._thread(ref.thread_id, ("Message-ID", "To", "Subject"))
+        messages = thread.get("messages", []) if thread else []
+        newest_first = [
+            m for m in reversed(messages) if _labels(m) & _SENT_LABELS and _message_id(m)
+        ]
+        wanted = _Wanted(draft.message_id.strip(), draft.to, draft.subject)
+        chosen = next((m for m in newest_first if wanted.matches(m)), None)
+        chosen = chosen or next(iter(newest_first), None)
+        return SentNote(_message_id(chosen), ref.thread_id) if chosen else None
+
+    def has_reply(self, note: SentNote, correspondent: str) -> bool:
+        """Whether the note's thread holds a message from the interviewer.
+
+        A colleague at the interviewer's domain answering for them counts;
+        the user's own messages (sent, drafted, scheduled, or from the
+        account's address) never do. Only the From headers are read.
+        """
+        if not note.thread:
+            return False
+        thread = self._thread(note.thread, ("From",))
+        if thread is None:
+            return False  # the user deleted the conversation: nothing to see any more
+        senders = [
+            address
+            for message in thread.get("messages", [])
+            if not _labels(message) & _OWN_LABELS
+            for _, address in getaddresses([_header(message, "From")])
+        ]
+        return answered_by(senders, correspondent, [self.account()])
+
+    def send_to_self(self, message: EmailMessage, thread: str = "") -> str:
+        """Send a reminder to the account itself, once, and return its thread.
+
+        Every recipient must be the account's own address; anything else is
+        refused before Gmail is asked, so a bug elsewhere can never mail an
+        interviewer. With `thread` (an earlier reminder's), the reminder joins
+        it: Gmail requires References to a message of the thread (added here
+        when the caller's name none) and the same Subject. A thread that is
+        gone is not named, so the reminder starts a new one instead of failing.
+        """
+        own = self.account()
+        outgoing = copy.deepcopy(message)
+        body: dict[str, Any] = {}
+        if thread:
+            found = self._thread(thread, ("Message-ID",))
+            if found is not None:
+                body["threadId"] = thread
+                _refer_to_last(outgoing, found)
+        data = outgoing.as_bytes()
+        # Check the bytes Gmail will read, not the object they came from.
+        _check_only_to(own, _HEADER_PARSER.parsebytes(data))
+        body["raw"] = _encode(data)
+        sent = self._session.write(self._gmail().users().messages().send(userId="me", body=body))
+        return str(sent["threadId"])
+
+    def self_address(self) -> str:
+        """Reminders go to the signed-in account: the only address Gmail sends them to."""
+        return self.account()
+
     def account(self) -> str:
         """The signed-in address, asked of Gmail once."""
         if not self._account:
@@ -139,6 +245,18 @@ class GmailMailbox:
                 f"{parsed.account}'s Gmail: run `followup auth` and choose {parsed.account}"
             )
         return parsed
+
+    def _thread(self, thread_id: str, headers: tuple[str, ...]) -> dict[str, Any] | None:
+        """The thread with these headers of each message (metadata only); None if gone."""
+        threads = self._gmail().users().threads()
+        if headers:
+            request = threads.get(
+                userId="me", id=thread_id, format="metadata", metadataHeaders=list(headers)
+            )
+        else:
+            request = threads.get(userId="me", id=thread_id, format="minimal")
+        found = self._session.read(request, missing_ok=True)
+        return dict(found) if found else None
 
     def _draft(self, draft_id: str, attempts: int | None = None) -> Any:
         request = self._drafts().get(userId="me", id=draft_id, format="minimal")
@@ -204,6 +322,78 @@ class _Wanted:
             self.subject.split()
         )
         return same_subject and self.to.lower() in addresses
+
+
+def _check_only_to(own: str, headers: Message) -> None:
+    """Raise ConnectorError unless every recipient is `own` (and there is one)."""
+    found = [
+        address
+        for name in _RECIPIENT_HEADERS
+        for value in headers.get_all(name, [])
+        for address in _recipients(name, value)
+    ]
+    strangers = sorted({a for a in found if a.strip().lower() != own.lower()})
+    if strangers:
+        raise ConnectorError(
+            f"refusing to send a reminder to {', '.join(strangers)}: reminders go only to {own}"
+        )
+    if not found:
+        raise ConnectorError(f"refusing to send a reminder without recipients; it is for {own}")
+
+
+def _recipients(name: str, value: object) -> list[str]:
+    """The addresses of one recipient header, as two parsers read them.
+
+    A header either parser finds malformed is refused, because Gmail may read
+    a malformed list differently from Python (`me@x.com evil@y.com` is one
+    address to the email package).
+    """
+    if not isinstance(value, AddressHeader):
+        raise ConnectorError(f"refusing to send a reminder: cannot read its {name}")
+    if any(not isinstance(d, errors.ObsoleteHeaderDefect) for d in _defects(value)):
+        raise ConnectorError(f"refusing to send a reminder: its {name} is malformed")
+    strict = [address.addr_spec for address in value.addresses]
+    return strict + [address for _, address in getaddresses([str(value)])]
+
+
+def _defects(header: object) -> tuple[errors.MessageDefect, ...]:
+    """What the parser found wrong with a header (the registry mixes BaseHeader into each)."""
+    if not isinstance(header, BaseHeader):
+        return (errors.HeaderDefect("not a parsed header"),)
+    return tuple(header.defects)
+
+
+def _refer_to_last(message: EmailMessage, thread: dict[str, Any]) -> None:
+    """Make `message` answer the thread's last message, unless it already names one of them.
+
+    The caller's References may name an id Gmail replaced when it sent the
+    earlier reminder; Gmail would then start a new thread, so the id Gmail
+    really stored is added.
+    """
+    ids = [i for i in map(_message_id, thread.get("messages", [])) if i]
+    named = " ".join(str(message.get(name, "")) for name in ("In-Reply-To", "References"))
+    if not ids or {_bare_id(i) for i in ids} & set(_MESSAGE_ID.findall(named)):
+        return
+    references = f"{message.get('References', '')} {ids[-1]}".strip()
+    del message["In-Reply-To"], message["References"]
+    message["In-Reply-To"] = ids[-1]
+    message["References"] = references
+
+
+def _bare_id(message_id: str) -> str:
+    return message_id.strip().strip("<>").strip()
+
+
+def _encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii")
+
+
+def _message_id(message: dict[str, Any]) -> str:
+    return _header(message, "Message-ID").strip()
+
+
+def _labels(message: dict[str, Any]) -> set[str]:
+    return set(message.get("labelIds", []))
 
 
 def _header(message: dict[str, Any], name: str) -> str:

@@ -10,6 +10,12 @@ survives both.
 Whether a draft that left the Drafts folder was sent is decided from the
 optional Sent folder: by Message-ID, or by To address and Subject, because
 mutt and Thunderbird give the sent copy a fresh Message-ID.
+
+The optional inbox folder is where an answer to a sent note is looked for
+(a message whose In-Reply-To or References name the note) and where reminders
+are delivered: nothing is ever sent from a Maildir, a reminder is only a new,
+unread file in inbox/new/. A check-in draft threads by the In-Reply-To and
+References headers its message carries, as every Maildir client threads.
 """
 
 from __future__ import annotations
@@ -19,17 +25,20 @@ import errno
 import itertools
 import logging
 import os
+import re
 import secrets
 import socket
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
-from email.utils import getaddresses
+from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 from connectors.files import write_atomically
-from daemon.protocols import ConnectorError, CreatedDraft, DraftState
+from connectors.replies import answered_by
+from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +62,26 @@ _TRASHED_FLAG = "T"
 # tool's extra fields (mbsync and offlineimap append ",U=<uid>").
 _KEY_ENDS = (":", ",")
 _MAX_HEADER_BYTES = 256 * 1024
+# A message id inside In-Reply-To or References: `<local@domain>`.
+_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+_NO_INBOX = "cannot deliver a reminder: set [drafts] inbox_path to receive reminder mails"
 _counter = itertools.count()
 
 
 class MaildirMailbox:
-    """Drafts in one Maildir folder; sent mail optionally looked up in another."""
+    """Drafts in one Maildir folder; sent mail and the inbox optionally in others."""
 
-    def __init__(self, drafts: Path, sent: Path | None = None) -> None:
+    def __init__(self, drafts: Path, sent: Path | None = None, inbox: Path | None = None) -> None:
         self._drafts = drafts.expanduser().absolute()
-        self._sent = sent.expanduser().absolute() if sent is not None else None
+        self._sent = _absolute(sent)
+        self._inbox = _absolute(inbox)
 
-    def create_draft(self, message: EmailMessage) -> str:
-        """Write `message` into Drafts/cur with the D flag and return its unique key."""
+    def create_draft(self, message: EmailMessage, reply_to: SentNote | None = None) -> str:
+        """Write `message` into Drafts/cur with the D flag and return its unique key.
+
+        `reply_to` needs nothing more here: a Maildir has no thread ids, and
+        clients thread the check-in by the In-Reply-To and References it carries.
+        """
         data = message.as_bytes(policy=_FILE_POLICY)
         try:
             _ensure_maildir(self._drafts)
@@ -121,6 +138,94 @@ class MaildirMailbox:
             path = None
         return str(path if path is not None else self._drafts)
 
+    def sent_note(self, draft: CreatedDraft) -> SentNote | None:
+        """The Message-ID of the draft's copy in the Sent folder; None without one."""
+        copy = self._sent_copy(draft)
+        return SentNote(_header_text(copy, "Message-ID").strip()) if copy is not None else None
+
+    def has_reply(self, note: SentNote, correspondent: str) -> bool:
+        """Whether the inbox holds an answer to the note from the interviewer.
+
+        An answer names the note in In-Reply-To or References and comes from
+        `correspondent` or a colleague at their domain, never from the user
+        (the From of the note's sent copy). Only headers are read; without an
+        inbox folder nothing can have arrived.
+        """
+        if self._inbox is None or not _bare_id(note.message_id):
+            return False
+        if not self._inbox.is_dir():
+            log.debug("inbox folder %s does not exist; treating it as empty", self._inbox)
+            return False
+        own: set[str] | None = None  # read from Sent only once a candidate turns up
+        for path in self._files(self._inbox):
+            headers = _read_headers(path)
+            if headers is None or not _answers(headers, note.message_id):
+                continue
+            own = self._own_addresses(note) if own is None else own
+            if answered_by(_addresses(_header_text(headers, "From")), correspondent, own):
+                return True
+        return False
+
+    def self_address(self) -> str:
+        """A Maildir has no address of its own; reminders are addressed to `[you] email`."""
+        return ""
+
+    def send_to_self(self, message: EmailMessage, thread: str = "") -> str:
+        """Deliver a reminder as a new, unread file in inbox/new/; nothing is sent.
+
+        `thread` is ignored and "" returned: a Maildir has no thread ids. Raises
+        ConnectorError without an inbox folder, or when the file cannot be written.
+        """
+        if self._inbox is None:
+            raise ConnectorError(_NO_INBOX)
+        data = message.as_bytes(policy=_FILE_POLICY)
+        try:
+            _ensure_maildir(self._inbox)
+            key = _new_key()
+            # new/ and no info suffix: every client shows it as unread, newly arrived.
+            write_atomically(self._inbox / "tmp" / key, self._inbox / "new" / key, data)
+        except OSError as exc:
+            raise ConnectorError(
+                f"cannot deliver a reminder into {self._inbox}: {_reason(exc)}"
+            ) from exc
+        log.debug("delivered reminder %s into %s", key, self._inbox)
+        return ""
+
+    def _sent_copy(self, draft: CreatedDraft) -> Message | None:
+        """The headers of the draft's copy in Sent, if it has one carrying a Message-ID.
+
+        The copy with the draft's own Message-ID; else (the client gave it a new
+        one) the newest by Date with the draft's To and Subject, because an
+        earlier interview at the same company may have left a look-alike.
+        """
+        if self._sent is None or not self._sent.is_dir():
+            return None
+        copies = [
+            headers
+            for headers in map(_read_headers, self._files(self._sent))
+            if headers is not None
+            and _is_copy_of(headers, draft)
+            and _header_text(headers, "Message-ID").strip()
+        ]
+        wanted = _normalise_id(draft.message_id)
+        same_id = [h for h in copies if _normalise_id(_header_text(h, "Message-ID")) == wanted]
+        if same_id:
+            return same_id[0]
+        # Reversed so that among equal dates the copy listed last (delivered later) wins.
+        return max(reversed(copies), key=_date, default=None)
+
+    def _own_addresses(self, note: SentNote) -> set[str]:
+        """Who the user writes as: the From of the note's copy in Sent (if it is there)."""
+        if self._sent is None or not self._sent.is_dir():
+            return set()
+        wanted = _bare_id(note.message_id)
+        return {
+            address
+            for headers in map(_read_headers, self._files(self._sent))
+            if headers is not None and _bare_id(_header_text(headers, "Message-ID")) == wanted
+            for address in _addresses(_header_text(headers, "From"))
+        }
+
     def _locate(self, ref: str) -> Path | None:
         """The file of the draft with unique key `ref`, whatever its flags now are.
 
@@ -166,6 +271,31 @@ class MaildirMailbox:
             except OSError as exc:
                 raise ConnectorError(f"cannot read the Maildir {folder}: {_reason(exc)}") from exc
             yield from (folder / name for name in names if not name.startswith("."))
+
+
+def _absolute(folder: Path | None) -> Path | None:
+    return folder.expanduser().absolute() if folder is not None else None
+
+
+def _answers(headers: Message, message_id: str) -> bool:
+    """Whether a message's In-Reply-To or References name `message_id`."""
+    wanted = _bare_id(message_id)
+    named = " ".join(_header_text(headers, name) for name in ("In-Reply-To", "References"))
+    return wanted in _MESSAGE_ID.findall(named)
+
+
+def _bare_id(message_id: str) -> str:
+    """A Message-ID without whitespace and angle brackets, to compare with References."""
+    return message_id.strip().strip("<>").strip()
+
+
+def _date(headers: Message) -> datetime:
+    """The Date of a message, timezone-aware; the earliest moment if it has none."""
+    try:
+        moment = parsedate_to_datetime(_header_text(headers, "Date"))
+    except (TypeError, ValueError, IndexError):
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _ensure_maildir(root: Path) -> None:

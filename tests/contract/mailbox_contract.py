@@ -5,7 +5,11 @@ Subclass `MailboxContract` in a `test_*.py` module (named `Test…`) and provide
 - a `mailbox` fixture returning a fresh, empty Mailbox;
 - `user_sends(draft)`: do what the user's client does when they send the draft;
 - `user_deletes(draft)`: do what the user's client does when they delete it;
-- `read_back(ref)`: the stored draft, parsed, as an `EmailMessage`.
+- `read_back(ref)`: the stored draft, parsed, as an `EmailMessage`;
+- `sent_message_id(draft)`: the Message-ID the sent copy carries after `user_sends`;
+- `user_receives_reply(note, from_addr)`: an answer to a sent note arrives;
+- `own_address()`: the user's own address, as the mailbox knows it;
+- `read_self_mail()`: the reminders delivered to the user, parsed.
 
 The contract uses nothing but the `Mailbox` Protocol and these hooks, so the
 same tests run against Maildir folders and against a fake Gmail.
@@ -20,7 +24,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from daemon.protocols import CreatedDraft, DraftState, Mailbox
+from daemon.protocols import CreatedDraft, DraftState, Mailbox, SentNote
 
 JOSE = Address("José Müller", "jose", "example.com")
 ANNA = Address("Anna Berg", "anna.berg", "example.com")
@@ -44,6 +48,25 @@ def make_message(
     return message
 
 
+def make_check_in(note: SentNote, subject: str = SUBJECT) -> EmailMessage:
+    """A check-in replying to a sent note, with the threading headers the daemon sets."""
+    message = make_message(subject=f"Re: {subject}", body="Hallo José,\n\nkurze Nachfrage.\n")
+    message["In-Reply-To"] = note.message_id
+    message["References"] = note.message_id
+    return message
+
+
+def make_reminder(to: str, subject: str = "Reminder: thank José by 18:00") -> EmailMessage:
+    """A reminder to the user, as the daemon would build it."""
+    message = EmailMessage()
+    message["From"] = to
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = f"<{uuid.uuid4().hex}.reminder@example.com>"
+    message.set_content("The thank-you note to José is still a draft.\n")
+    return message
+
+
 class MailboxContract(abc.ABC):
     """Tests any `Mailbox` must pass; subclasses provide the fixture and the hooks."""
 
@@ -63,6 +86,22 @@ class MailboxContract(abc.ABC):
     @abc.abstractmethod
     def read_back(self, ref: str) -> EmailMessage:
         """The draft stored under `ref`, parsed with `email.policy.default`."""
+
+    @abc.abstractmethod
+    def sent_message_id(self, draft: CreatedDraft) -> str:
+        """The Message-ID header of the copy `user_sends(draft)` left behind."""
+
+    @abc.abstractmethod
+    def user_receives_reply(self, note: SentNote, from_addr: str) -> None:
+        """Deliver an answer to `note` from `from_addr`, threaded as mail clients do."""
+
+    @abc.abstractmethod
+    def own_address(self) -> str:
+        """The address the user writes from (and reminders go to)."""
+
+    @abc.abstractmethod
+    def read_self_mail(self) -> list[EmailMessage]:
+        """The messages delivered to the user's own mailbox, oldest first."""
 
     def create(self, mailbox: Mailbox, message: EmailMessage) -> CreatedDraft:
         """Create `message` as a draft and remember it as the daemon does."""
@@ -143,3 +182,108 @@ class MailboxContract(abc.ABC):
         self.user_deletes(second)
         assert mailbox.draft_state(second) is DraftState.DELETED
         assert mailbox.draft_state(first) is DraftState.SENT
+
+    # --- after sending: the sent note, answers, check-ins --------------------------------
+
+    def send_a_note(self, mailbox: Mailbox) -> SentNote:
+        """A thank-you note the user sent, as `sent_note` reports it."""
+        draft = self.create(mailbox, make_message())
+        self.user_sends(draft)
+        assert mailbox.draft_state(draft) is DraftState.SENT
+        note = mailbox.sent_note(draft)
+        assert note is not None
+        return note
+
+    def test_sent_note_is_the_sent_copy(self, mailbox: Mailbox) -> None:
+        draft = self.create(mailbox, make_message())
+        self.user_sends(draft)
+        note = mailbox.sent_note(draft)
+        assert note is not None
+        assert note.message_id == self.sent_message_id(draft)
+
+    def test_sent_note_of_a_deleted_draft_is_none(self, mailbox: Mailbox) -> None:
+        draft = self.create(mailbox, make_message())
+        self.user_deletes(draft)
+        assert mailbox.sent_note(draft) is None
+
+    def test_a_check_in_draft_carries_its_threading_headers(self, mailbox: Mailbox) -> None:
+        note = self.send_a_note(mailbox)
+        message = make_check_in(note)
+        ref = mailbox.create_draft(message, reply_to=note)
+        stored = self.read_back(ref)
+        assert str(stored["In-Reply-To"]).strip() == note.message_id
+        assert str(stored["References"]).strip() == note.message_id
+        assert str(stored["Subject"]) == f"Re: {SUBJECT}"
+        assert mailbox.find_draft(str(message["Message-ID"])) == ref
+
+    def test_a_check_in_draft_is_pending_then_sent(self, mailbox: Mailbox) -> None:
+        note = self.send_a_note(mailbox)
+        message = make_check_in(note)
+        ref = mailbox.create_draft(message, reply_to=note)
+        draft = CreatedDraft(
+            ref, str(message["Message-ID"]), JOSE.addr_spec, str(message["Subject"])
+        )
+        assert mailbox.draft_state(draft) is DraftState.PENDING
+        self.user_sends(draft)
+        check_in = mailbox.sent_note(draft)
+        assert check_in is not None
+        assert check_in.message_id == self.sent_message_id(draft)
+        assert check_in.message_id != note.message_id
+
+    def test_no_reply_right_after_sending(self, mailbox: Mailbox) -> None:
+        note = self.send_a_note(mailbox)
+        assert mailbox.has_reply(note, JOSE.addr_spec) is False
+
+    def test_the_interviewers_answer_is_a_reply(self, mailbox: Mailbox) -> None:
+        note = self.send_a_note(mailbox)
+        self.user_receives_reply(note, JOSE.addr_spec)
+        assert mailbox.has_reply(note, JOSE.addr_spec) is True
+
+    def test_the_correspondent_is_matched_whatever_the_case(self, mailbox: Mailbox) -> None:
+        note = self.send_a_note(mailbox)
+        self.user_receives_reply(note, "JOSE@Example.COM")
+        assert mailbox.has_reply(note, "Jose@example.com") is True
+
+    def test_a_colleague_at_the_interviewers_domain_answering_counts(
+        self, mailbox: Mailbox
+    ) -> None:
+        note = self.send_a_note(mailbox)
+        self.user_receives_reply(note, "recruiting@example.com")
+        assert mailbox.has_reply(note, JOSE.addr_spec) is True
+
+    def test_someone_at_another_domain_is_not_the_interviewer(self, mailbox: Mailbox) -> None:
+        note = self.send_a_note(mailbox)
+        self.user_receives_reply(note, "jose@elsewhere.example.org")
+        assert mailbox.has_reply(note, JOSE.addr_spec) is False
+
+    def test_a_message_from_yourself_is_not_a_reply(self, mailbox: Mailbox) -> None:
+        note = self.send_a_note(mailbox)
+        self.user_receives_reply(note, self.own_address())
+        assert mailbox.has_reply(note, JOSE.addr_spec) is False
+
+    def test_a_reply_to_one_note_is_not_a_reply_to_another(self, mailbox: Mailbox) -> None:
+        first = self.send_a_note(mailbox)
+        second_draft = self.create(mailbox, make_message(to=ANNA, subject="Thank you, Anna"))
+        self.user_sends(second_draft)
+        second = mailbox.sent_note(second_draft)
+        assert second is not None
+        self.user_receives_reply(second, ANNA.addr_spec)
+        assert mailbox.has_reply(second, ANNA.addr_spec) is True
+        assert mailbox.has_reply(first, JOSE.addr_spec) is False
+
+    # --- reminders to yourself -------------------------------------------------------------
+
+    def test_a_reminder_reaches_your_own_mailbox(self, mailbox: Mailbox) -> None:
+        mailbox.send_to_self(make_reminder(self.own_address()))
+        [delivered] = self.read_self_mail()
+        assert str(delivered["Subject"]) == "Reminder: thank José by 18:00"
+        body = delivered.get_body(preferencelist=("plain",))
+        assert body is not None
+        assert "still a draft" in body.get_content()
+
+    def test_a_second_reminder_stays_in_the_first_ones_thread(self, mailbox: Mailbox) -> None:
+        own = self.own_address()
+        thread = mailbox.send_to_self(make_reminder(own))
+        assert isinstance(thread, str)
+        assert mailbox.send_to_self(make_reminder(own), thread) == thread
+        assert len(self.read_self_mail()) == 2

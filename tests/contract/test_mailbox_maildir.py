@@ -7,16 +7,25 @@ import errno
 import mailbox as stdlib_mailbox
 import os
 import stat
+import uuid
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from mailbox_contract import ANNA, JOSE, SUBJECT, MailboxContract, make_message
+from mailbox_contract import (
+    ANNA,
+    JOSE,
+    SUBJECT,
+    MailboxContract,
+    make_check_in,
+    make_message,
+    make_reminder,
+)
 
 from connectors.maildir import MaildirMailbox
-from daemon.protocols import ConnectorError, CreatedDraft, DraftState
+from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
 
 _PARSER = BytesParser(policy=email.policy.default)
 
@@ -35,6 +44,42 @@ def _write_sent(sent: Path, name: str, data: bytes) -> Path:
     return path
 
 
+def _reply(
+    from_addr: str, *, in_reply_to: str = "", references: str = "", body: str = "Gern!\n"
+) -> bytes:
+    """An answer as it arrives in the inbox; threading headers only where given."""
+    message = EmailMessage()
+    message["From"] = from_addr
+    message["To"] = "kim@example.com"
+    message["Subject"] = f"Re: {SUBJECT}"
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@example.com>"
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+    if references:
+        message["References"] = references
+    message.set_content(body)
+    return message.as_bytes()
+
+
+def _deliver(inbox: Path, data: bytes, sub: str = "new") -> Path:
+    """Put a message into a Maildir as a delivery agent (new/) or a client (cur/) would."""
+    for folder in ("tmp", "new", "cur"):
+        (inbox / folder).mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.delivered" + (":2,S" if sub == "cur" else "")
+    path = inbox / sub / name
+    path.write_bytes(data)
+    return path
+
+
+def _messages(folder: Path) -> list[EmailMessage]:
+    paths = sorted(
+        (p for sub in ("new", "cur") if (folder / sub).is_dir() for p in (folder / sub).iterdir()),
+        key=lambda path: path.stat().st_mtime_ns,
+    )
+    parsed = [_PARSER.parsebytes(path.read_bytes()) for path in paths]
+    return [m for m in parsed if isinstance(m, EmailMessage)]
+
+
 def _created(box: MaildirMailbox, message: EmailMessage) -> CreatedDraft:
     return CreatedDraft(
         ref=box.create_draft(message),
@@ -49,13 +94,15 @@ class TestMaildirMailbox(MailboxContract):
 
     drafts: Path
     sent: Path
+    inbox: Path
     box: MaildirMailbox
 
     @pytest.fixture
     def mailbox(self, tmp_path: Path) -> MaildirMailbox:
         self.drafts = tmp_path / "Mail" / "Drafts"
         self.sent = tmp_path / "Mail" / "Sent"
-        self.box = MaildirMailbox(self.drafts, self.sent)
+        self.inbox = tmp_path / "Mail" / "INBOX"
+        self.box = MaildirMailbox(self.drafts, self.sent, self.inbox)
         return self.box
 
     def user_sends(self, draft: CreatedDraft) -> None:
@@ -72,6 +119,20 @@ class TestMaildirMailbox(MailboxContract):
         assert isinstance(message, EmailMessage)
         return message
 
+    def sent_message_id(self, draft: CreatedDraft) -> str:
+        [path] = (self.sent / "cur").glob(f"sent-{draft.ref}:*")
+        return str(_PARSER.parsebytes(path.read_bytes())["Message-ID"])
+
+    def user_receives_reply(self, note: SentNote, from_addr: str) -> None:
+        _deliver(self.inbox, _reply(from_addr, in_reply_to=note.message_id))
+
+    def own_address(self) -> str:
+        # A Maildir has no account: the user is whoever the sent copy is from.
+        return "kim@example.com"
+
+    def read_self_mail(self) -> list[EmailMessage]:
+        return _messages(self.inbox)
+
 
 @pytest.fixture
 def drafts(tmp_path: Path) -> Path:
@@ -84,8 +145,13 @@ def sent(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def box(drafts: Path, sent: Path) -> MaildirMailbox:
-    return MaildirMailbox(drafts, sent)
+def inbox(tmp_path: Path) -> Path:
+    return tmp_path / "Mail" / "INBOX"
+
+
+@pytest.fixture
+def box(drafts: Path, sent: Path, inbox: Path) -> MaildirMailbox:
+    return MaildirMailbox(drafts, sent, inbox)
 
 
 # --- where and how the file is written ---------------------------------------------------
@@ -458,3 +524,168 @@ def test_a_draft_the_client_saved_again_under_a_new_name_is_still_pending(tmp_pa
         ref, str(message["Message-ID"]), "jose@example.com", str(message["Subject"])
     )
     assert box.draft_state(draft) is DraftState.PENDING
+
+
+# --- the sent note -------------------------------------------------------------------------
+
+
+def _sent_note_of(box: MaildirMailbox, drafts: Path, sent: Path, copies: list[bytes]) -> SentNote:
+    draft = _created(box, make_message(message_id="<the-draft@example.com>"))
+    for number, data in enumerate(copies):
+        _write_sent(sent, f"170000000{number}.M1P1.client", data)
+    (drafts / "cur" / f"{draft.ref}:2,D").unlink()
+    assert box.draft_state(draft) is DraftState.SENT
+    note = box.sent_note(draft)
+    assert note is not None
+    return note
+
+
+def test_sent_note_has_no_thread_id(box: MaildirMailbox, drafts: Path, sent: Path) -> None:
+    note = _sent_note_of(
+        box, drafts, sent, [make_message(message_id="<the-draft@example.com>").as_bytes()]
+    )
+    assert note == SentNote("<the-draft@example.com>", "")
+
+
+def test_sent_note_follows_a_message_id_the_client_replaced(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    note = _sent_note_of(
+        box, drafts, sent, [make_message(message_id="<from-mutt@example.com>").as_bytes()]
+    )
+    assert note.message_id == "<from-mutt@example.com>"
+
+
+def test_sent_note_prefers_the_copy_with_the_drafts_own_message_id(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    copies = [
+        make_message(message_id="<the-draft@example.com>").as_bytes(),
+        make_message(message_id="<an-older-interview@example.com>").as_bytes(),
+    ]
+    assert _sent_note_of(box, drafts, sent, copies).message_id == "<the-draft@example.com>"
+
+
+def test_sent_note_takes_the_newest_of_several_same_subject_copies(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    # Last year's interview at the same company had the same To and Subject.
+    newer, older = make_message(message_id="<newer@x>"), make_message(message_id="<older@x>")
+    newer["Date"] = "Tue, 03 Mar 2026 10:00:00 +0100"
+    older["Date"] = "Mon, 03 Mar 2025 10:00:00 +0100"
+    note = _sent_note_of(box, drafts, sent, [newer.as_bytes(), older.as_bytes()])
+    assert note.message_id == "<newer@x>"
+
+
+def test_sent_note_without_a_sent_folder_is_none(drafts: Path) -> None:
+    box = MaildirMailbox(drafts)
+    draft = _created(box, make_message())
+    assert box.sent_note(draft) is None
+
+
+def test_a_check_in_draft_is_an_ordinary_draft_with_its_headers(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    note = SentNote("<note@example.com>")
+    ref = box.create_draft(make_check_in(note), reply_to=note)
+    path = _only_file(drafts / "cur")
+    assert path.name == f"{ref}:2,D"
+    head = path.read_bytes().split(b"\n\n", 1)[0].split(b"\n")
+    assert b"In-Reply-To: <note@example.com>" in head
+    assert b"References: <note@example.com>" in head
+
+
+# --- answers in the inbox ------------------------------------------------------------------
+
+NOTE = SentNote("<note-42@example.com>")
+
+
+def test_without_an_inbox_there_is_never_a_reply(drafts: Path, sent: Path, inbox: Path) -> None:
+    _deliver(inbox, _reply(JOSE.addr_spec, in_reply_to=NOTE.message_id))
+    assert MaildirMailbox(drafts, sent).has_reply(NOTE, JOSE.addr_spec) is False
+
+
+def test_a_missing_inbox_folder_holds_no_reply(box: MaildirMailbox, inbox: Path) -> None:
+    assert box.has_reply(NOTE, JOSE.addr_spec) is False
+    assert not inbox.exists()
+
+
+@pytest.mark.parametrize("sub", ["new", "cur"])
+def test_a_reply_is_found_unread_or_read(box: MaildirMailbox, inbox: Path, sub: str) -> None:
+    _deliver(inbox, _reply(JOSE.addr_spec, in_reply_to=NOTE.message_id), sub)
+    assert box.has_reply(NOTE, JOSE.addr_spec) is True
+
+
+def test_a_reply_named_only_in_references_counts(box: MaildirMailbox, inbox: Path) -> None:
+    chain = f"<earlier@example.com> {NOTE.message_id} <later@example.com>"
+    _deliver(inbox, _reply(JOSE.addr_spec, in_reply_to="<later@example.com>", references=chain))
+    assert box.has_reply(NOTE, JOSE.addr_spec) is True
+
+
+def test_a_message_from_the_interviewer_about_something_else_is_no_reply(
+    box: MaildirMailbox, inbox: Path
+) -> None:
+    _deliver(inbox, _reply(JOSE.addr_spec))
+    _deliver(inbox, _reply(JOSE.addr_spec, in_reply_to="<note-4@example.com>"))
+    assert box.has_reply(NOTE, JOSE.addr_spec) is False
+
+
+def test_only_headers_are_read_for_replies(box: MaildirMailbox, inbox: Path) -> None:
+    quoted = f"Quoted:\nIn-Reply-To: {NOTE.message_id}\n"
+    _deliver(inbox, _reply(JOSE.addr_spec, body=quoted))
+    assert box.has_reply(NOTE, JOSE.addr_spec) is False
+
+
+def test_a_bcc_copy_of_your_own_follow_up_is_no_reply(
+    box: MaildirMailbox, drafts: Path, sent: Path, inbox: Path
+) -> None:
+    message = make_message(message_id=NOTE.message_id)
+    message.replace_header("From", "Kim Candidate <kim@jobs.example.com>")
+    _write_sent(sent, "mine.client", message.as_bytes())
+    _deliver(inbox, _reply("KIM@jobs.example.com", in_reply_to=NOTE.message_id))
+    assert box.has_reply(NOTE, "hr@jobs.example.com") is False
+    _deliver(inbox, _reply("hr@jobs.example.com", in_reply_to=NOTE.message_id))
+    assert box.has_reply(NOTE, "hr@jobs.example.com") is True
+
+
+# --- reminders into the inbox --------------------------------------------------------------
+
+
+def test_a_reminder_needs_an_inbox_folder(drafts: Path, sent: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConnectorError, match=r"set \[drafts\] inbox_path") as info:
+        MaildirMailbox(drafts, sent).send_to_self(make_reminder("kim@example.com"))
+    assert "\n" not in str(info.value)
+    assert not drafts.exists() and not sent.exists()
+
+
+def test_a_reminder_lands_in_new_unread_and_private(box: MaildirMailbox, inbox: Path) -> None:
+    assert box.send_to_self(make_reminder("kim@example.com"), "ignored-thread") == ""
+    path = _only_file(inbox / "new")
+    assert ":" not in path.name  # no info suffix: unread, not yet seen by any client
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert list((inbox / "cur").iterdir()) == []
+    assert list((inbox / "tmp").iterdir()) == []
+    for folder in (inbox, inbox / "new", inbox / "cur", inbox / "tmp"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    folder = stdlib_mailbox.Maildir(inbox, create=False)
+    [message] = folder.values()
+    assert message.get_subdir() == "new"
+    assert message.get_flags() == ""
+
+
+def test_a_reminder_touches_neither_drafts_nor_sent(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    box.send_to_self(make_reminder("kim@example.com"))
+    assert not drafts.exists()
+    assert not sent.exists()
+
+
+def test_a_reminder_that_cannot_be_written_is_a_connector_error(
+    box: MaildirMailbox, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "fsync", _fail_with(errno.ENOSPC))
+    with pytest.raises(ConnectorError, match=r"cannot deliver a reminder.*ENOSPC"):
+        box.send_to_self(make_reminder("kim@example.com"))
+    assert list((inbox / "tmp").iterdir()) == []
+    assert list((inbox / "new").iterdir()) == []

@@ -6,10 +6,25 @@ from email.message import EmailMessage
 
 import pytest
 from google_support import session_for, signed_in
-from mailbox_contract import MailboxContract, make_message
+from mailbox_contract import (
+    JOSE,
+    SUBJECT,
+    MailboxContract,
+    make_check_in,
+    make_message,
+    make_reminder,
+)
 
 from connectors.gmail import GmailMailbox
-from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SignInRequiredError
+from daemon.protocols import (
+    ConnectorError,
+    CreatedDraft,
+    DraftState,
+    SentNote,
+    SignInRequiredError,
+)
+
+ME = "me@example.com"  # the fake's account
 
 
 def _draft_id(ref: str) -> str:
@@ -23,13 +38,27 @@ class TestGmailContract(MailboxContract):
         return GmailMailbox(session_for(google_fake, signed_in(google_fake, tmp_path)))
 
     def user_sends(self, draft: CreatedDraft) -> None:
-        self.fake.user_sends_draft(_draft_id(draft.ref), new_message_id_header=True)
+        # Gmail may give the sent message a new Message-ID: the harder case.
+        sent = self.fake.user_sends_draft(_draft_id(draft.ref), new_message_id_header=True)
+        self.sent_ids = {**getattr(self, "sent_ids", {}), draft.ref: sent}
 
     def user_deletes(self, draft: CreatedDraft) -> None:
         self.fake.user_deletes_draft(_draft_id(draft.ref))
 
     def read_back(self, ref: str) -> EmailMessage:
         return self.fake.draft(_draft_id(ref)).email
+
+    def sent_message_id(self, draft: CreatedDraft) -> str:
+        return self.fake.message(self.sent_ids[draft.ref]).message_id
+
+    def user_receives_reply(self, note: SentNote, from_addr: str) -> None:
+        self.fake.receive_reply(note.thread, from_addr)
+
+    def own_address(self) -> str:
+        return str(self.fake.account)
+
+    def read_self_mail(self) -> list[EmailMessage]:
+        return [mail.email for mail in self.fake.messages("INBOX")]
 
 
 @pytest.fixture
@@ -157,3 +186,279 @@ def test_links_fall_back_to_the_drafts_folder_at_once_when_google_is_unreachable
     links = [gmail.draft_link(ref) for ref in refs]
     assert links == ["https://mail.google.com/mail/u/me@example.com/#drafts"] * 3
     assert len(google_fake.requests("gmail.users.drafts.get")) == 1
+
+
+# --- sent notes, check-ins and answers -----------------------------------------------------
+
+
+def _send(
+    google_fake, gmail, message: EmailMessage | None = None, reply_to: SentNote | None = None
+) -> tuple[CreatedDraft, str]:
+    """Create a draft, have the user send it with a fresh Message-ID; (draft, sent message id)."""
+    message = message or make_message()
+    draft = _identity(gmail.create_draft(message, reply_to), message)
+    return draft, google_fake.user_sends_draft(_draft_id(draft.ref), new_message_id_header=True)
+
+
+def test_sent_note_is_the_sent_message_in_the_drafts_thread(google_fake, gmail):
+    draft, sent_id = _send(google_fake, gmail)
+    sent = google_fake.message(sent_id)
+    google_fake.clear_requests()
+    note = gmail.sent_note(draft)
+    assert note == SentNote(sent.message_id, sent.thread_id)
+    assert note.message_id != draft.message_id
+    assert note.thread == draft.ref.split("/")[1]
+    [request] = google_fake.requests("gmail.users.threads.get")
+    assert request.query["format"] == ["metadata"]
+
+
+def test_sent_note_of_a_scheduled_send_is_the_scheduled_message(google_fake, gmail):
+    message = make_message()
+    draft = _identity(gmail.create_draft(message), message)
+    google_fake.user_schedules_draft(_draft_id(draft.ref))
+    note = gmail.sent_note(draft)
+    assert note is not None and note.message_id == draft.message_id
+
+
+def test_sent_note_when_the_subject_was_edited_before_sending(google_fake, gmail):
+    message = make_message()
+    draft = _identity(gmail.create_draft(message), message)
+    google_fake.user_edits_draft(
+        _draft_id(draft.ref), subject="Thanks!", new_message_id_header=True
+    )
+    sent_id = google_fake.user_sends_draft(_draft_id(draft.ref))
+    note = gmail.sent_note(draft)
+    assert note is not None and note.message_id == google_fake.message(sent_id).message_id
+
+
+def test_sent_note_is_never_read_from_another_accounts_mailbox(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    theirs = CreatedDraft(
+        draft.ref.rsplit("/", 1)[0] + "/old.account@example.com",
+        draft.message_id,
+        draft.to,
+        draft.subject,
+    )
+    with pytest.raises(SignInRequiredError):
+        gmail.sent_note(theirs)
+
+
+def test_a_check_in_draft_joins_the_sent_notes_thread(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    ref = gmail.create_draft(make_check_in(note), reply_to=note)
+    assert ref.split("/")[1] == note.thread
+    stored = google_fake.draft(_draft_id(ref))
+    assert stored.thread_id == note.thread
+    assert str(stored.email["In-Reply-To"]) == note.message_id
+    [_, request] = google_fake.requests("gmail.users.drafts.create")
+    assert request.json["message"]["threadId"] == note.thread
+
+
+def test_a_sent_check_in_is_told_from_the_note_it_answers(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    check_in, sent_id = _send(google_fake, gmail, make_check_in(note), note)
+    assert check_in.ref.split("/")[1] == note.thread
+    # The note and its check-in share a thread; each is found as itself.
+    assert gmail.sent_note(draft) == note
+    answer = gmail.sent_note(check_in)
+    assert answer == SentNote(google_fake.message(sent_id).message_id, note.thread)
+
+
+def test_a_check_in_for_a_deleted_conversation_starts_its_own_thread(google_fake, gmail):
+    gone = SentNote("<note@example.com>", "19a00000000000ff")
+    ref = gmail.create_draft(make_check_in(gone), reply_to=gone)
+    assert ref.split("/")[1] != gone.thread
+    [request] = google_fake.requests("gmail.users.drafts.create")
+    assert "threadId" not in request.json["message"]
+    assert str(google_fake.draft(_draft_id(ref)).email["In-Reply-To"]) == gone.message_id
+
+
+def test_a_failed_check_in_create_is_never_retried(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    google_fake.fail("gmail.users.drafts.create", 503)
+    with pytest.raises(ConnectorError):
+        gmail.create_draft(make_check_in(note), reply_to=note)
+    assert len(google_fake.requests("gmail.users.drafts.create")) == 2  # the note, this one
+
+
+def test_replies_are_told_from_the_from_header_alone(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    google_fake.receive_reply(note.thread, JOSE.addr_spec)
+    google_fake.clear_requests()
+    assert gmail.has_reply(note, JOSE.addr_spec) is True
+    [request] = google_fake.requests("gmail.users.threads.get")
+    assert request.query["format"] == ["metadata"]
+    assert request.query["metadataHeaders"] == ["From"]
+
+
+def test_an_answer_in_another_thread_is_not_a_reply(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    unrelated = make_message(subject="Your application")
+    del unrelated["From"]
+    unrelated["From"] = JOSE.addr_spec
+    google_fake.receive_message(unrelated)
+    assert gmail.has_reply(note, JOSE.addr_spec) is False
+
+
+def test_the_users_own_messages_in_the_thread_are_never_a_reply(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    # The note, a check-in the user sent and one still in Drafts are all From
+    # kim@example.com, at the interviewer's domain and not the account's address:
+    # only their labels (SENT, DRAFT) say they are the user's own.
+    _send(google_fake, gmail, make_check_in(note), note)
+    gmail.create_draft(make_check_in(note), reply_to=note)
+    assert len(google_fake.requests("gmail.users.drafts.create")) == 3
+    assert gmail.has_reply(note, "recruiting@example.com") is False
+
+
+def test_a_deleted_conversation_has_no_reply(google_fake, gmail):
+    assert gmail.has_reply(SentNote("<n@example.com>", "19a00000000000ff"), JOSE.addr_spec) is False
+    assert gmail.has_reply(SentNote("<n@example.com>", ""), JOSE.addr_spec) is False
+
+
+# --- reminders to yourself -----------------------------------------------------------------
+
+
+def test_a_reminder_is_sent_once_as_raw_bytes_and_lands_in_your_inbox(google_fake, gmail):
+    thread = gmail.send_to_self(make_reminder(ME))
+    [request] = google_fake.requests("gmail.users.messages.send")
+    assert set(request.json) == {"raw"}
+    [mail] = google_fake.messages("INBOX")
+    assert mail.thread_id == thread
+    assert {"SENT", "INBOX", "UNREAD"} <= set(mail.label_ids)
+
+
+def test_reminders_of_one_interview_share_a_thread(google_fake, gmail):
+    first = make_reminder(ME)
+    thread = gmail.send_to_self(first)
+    second = make_reminder(ME)
+    second["In-Reply-To"] = second["References"] = first["Message-ID"]
+    assert gmail.send_to_self(second, thread) == thread
+    assert [m.thread_id for m in google_fake.messages("SENT")] == [thread, thread]
+    [_, request] = google_fake.requests("gmail.users.messages.send")
+    assert request.json["threadId"] == thread
+
+
+def test_a_reminder_without_threading_headers_still_joins_the_thread(google_fake, gmail):
+    thread = gmail.send_to_self(make_reminder(ME))
+    second = make_reminder(ME)
+    assert gmail.send_to_self(second, thread) == thread
+    assert second["In-Reply-To"] is None  # the caller's message is left as it was
+    first_id = google_fake.messages("SENT")[0].message_id
+    assert str(google_fake.messages("SENT")[1].email["In-Reply-To"]) == first_id
+
+
+def test_a_reminder_joins_even_when_gmail_replaced_the_first_ones_message_id(google_fake, gmail):
+    first = make_reminder(ME)
+    thread = gmail.send_to_self(first)
+    [sent] = google_fake.messages("SENT")
+    second = make_reminder(ME)
+    # What the daemon believes the first reminder's id is, if Gmail had replaced it.
+    second["In-Reply-To"] = second["References"] = "<what-we-thought-it-was@example.com>"
+    assert gmail.send_to_self(second, thread) == thread
+    stored = google_fake.messages("SENT")[1].email
+    assert str(stored["In-Reply-To"]) == sent.message_id
+    assert str(stored["References"]).split() == [
+        "<what-we-thought-it-was@example.com>",
+        sent.message_id,
+    ]
+
+
+def test_a_reminder_whose_thread_is_gone_starts_a_new_one(google_fake, gmail):
+    thread = gmail.send_to_self(make_reminder(ME), "19a00000000000ff")
+    assert thread != "19a00000000000ff"
+    [request] = google_fake.requests("gmail.users.messages.send")
+    assert "threadId" not in request.json
+
+
+def test_a_reminder_to_your_address_in_another_case_is_yours(google_fake, gmail):
+    gmail.send_to_self(make_reminder("Me Myself <ME@Example.com>"))
+    assert len(google_fake.messages("INBOX")) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("To", "jose@example.com"),
+        ("To", f"{ME}, jose@example.com"),
+        ("To", f'"{ME}" <jose@example.com>'),
+        ("To", f"{ME} jose@example.com"),  # malformed: one address to Python, maybe two to Gmail
+        ("Cc", "jose@example.com"),
+        ("Bcc", "jose@example.com"),
+        ("Bcc", f"{ME}, anna.berg@example.com"),
+        ("Resent-To", "jose@example.com"),
+    ],
+)
+def test_a_reminder_for_anyone_else_is_refused_and_nothing_is_sent(
+    google_fake, gmail, header, value
+):
+    message = make_reminder(ME)
+    if header == "To":
+        del message["To"]
+    message[header] = value
+    with pytest.raises(ConnectorError, match="refusing to send") as info:
+        gmail.send_to_self(message)
+    assert "\n" not in str(info.value)
+    assert google_fake.requests("gmail.users.messages.send") == []
+    assert google_fake.messages() == []
+
+
+def test_a_reminder_without_recipients_is_refused(google_fake, gmail):
+    message = make_reminder(ME)
+    del message["To"]
+    with pytest.raises(ConnectorError, match="without recipients"):
+        gmail.send_to_self(message)
+    assert google_fake.requests("gmail.users.messages.send") == []
+
+
+def test_a_refused_reminder_is_refused_even_in_an_existing_thread(google_fake, gmail):
+    thread = gmail.send_to_self(make_reminder(ME))
+    google_fake.clear_requests()
+    with pytest.raises(ConnectorError, match=r"jose@example\.com"):
+        gmail.send_to_self(make_reminder("jose@example.com"), thread)
+    assert google_fake.requests("gmail.users.messages.send") == []
+
+
+def test_a_failed_reminder_is_never_retried(google_fake, gmail):
+    google_fake.fail("gmail.users.messages.send", 503)
+    with pytest.raises(ConnectorError):
+        gmail.send_to_self(make_reminder(ME))
+    assert len(google_fake.requests("gmail.users.messages.send")) == 1
+    assert google_fake.messages() == []
+
+
+def test_check_in_subject_is_the_notes_with_re(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    ref = gmail.create_draft(make_check_in(note), reply_to=note)
+    assert str(google_fake.draft(_draft_id(ref)).email["Subject"]) == f"Re: {SUBJECT}"
+
+
+def test_a_deleted_check_in_is_deleted_though_its_thread_holds_the_sent_note(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    message = make_check_in(note)
+    check_in = _identity(gmail.create_draft(message, reply_to=note), message)
+    google_fake.user_deletes_draft(_draft_id(check_in.ref))
+    assert gmail.draft_state(check_in) is DraftState.DELETED
+    assert gmail.draft_state(draft) is DraftState.SENT
+
+
+def test_a_note_sent_with_an_edited_subject_still_counts_as_sent(google_fake, gmail):
+    message = make_message()
+    draft = _identity(gmail.create_draft(message), message)
+    google_fake.user_edits_draft(
+        _draft_id(draft.ref), subject="Thanks!", new_message_id_header=True
+    )
+    google_fake.user_sends_draft(_draft_id(draft.ref))
+    assert gmail.draft_state(draft) is DraftState.SENT
+
+
+def test_reminders_go_to_the_signed_in_account(gmail):
+    assert gmail.self_address() == ME
