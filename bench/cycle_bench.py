@@ -104,7 +104,8 @@ def main() -> None:
 
         def cycle() -> object:
             return run_cycle(
-                NOW, settings, service.drafting, service.sources, service.mailbox, service.ledger
+                NOW,
+                service,
             )
 
         timed("first cycle (drafts every note)", cycle)

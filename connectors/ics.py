@@ -72,7 +72,7 @@ class IcsCalendar:
         *,
         path: Path | None = None,
         url: str | None = None,
-        default_tz: ZoneInfo | None = None,
+        default_tz: tzinfo | None = None,
         timeout: float = 30.0,
         fetch: Fetch | None = None,
     ) -> None:
@@ -164,7 +164,7 @@ class IcsCalendar:
     def _calendar_events(
         self, calendar: icalendar.Component, start: datetime, end: datetime
     ) -> list[Event]:
-        zones = _Zones(self._calendar_zone(calendar), self._default_tz or _local_zone())
+        zones = _Zones(self._calendar_zone(calendar), self._default_tz or local_zone())
         timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
         screened = [
             event
@@ -600,7 +600,7 @@ def _zoneinfo(name: str) -> ZoneInfo | None:
         return None
 
 
-def _local_zone() -> tzinfo:
+def local_zone() -> tzinfo:
     """The system's zone, by name where it can be found, so DST changes are followed."""
     for name in _local_zone_names():
         zone = _zoneinfo(name)

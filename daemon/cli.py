@@ -48,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Whatever the shell's umask, the state, the token and the drafts are private.
     os.umask(0o077)
     args = _parser().parse_args(argv)
-    quiet = logging.INFO if args.command == "run" else logging.WARNING
+    # `run` logs its work; the demo shows its results, not its journal lines.
+    quiet = {"run": logging.INFO, "demo": logging.ERROR}.get(args.command, logging.WARNING)
     configure_logging(logging.DEBUG if args.verbose else quiet)
     try:
         return int(args.handler(args))
@@ -140,11 +141,7 @@ def _run(args: argparse.Namespace) -> int:
                 return 0
             report = run_cycle(
                 _now(args),
-                settings,
-                service.drafting,
-                service.sources,
-                service.mailbox,
-                service.ledger,
+                service,
             )
         finally:
             service.close()
@@ -211,7 +208,14 @@ def _status(args: argparse.Namespace) -> int:
 
 def _rows(service: Service, now: datetime) -> list[StatusRow]:
     records = service.ledger.records().values()
-    return status_rows(records, now, _links(service, records), service.settings.remind_before_hours)
+    return status_rows(
+        records,
+        now,
+        _links(service, records),
+        service.settings.remind_before_hours,
+        service.ledger.reminders(),
+        service.drafting.check_ins,
+    )
 
 
 def _links(service: Service, records: Iterable[DraftRecord]) -> dict[DraftKey, str]:
@@ -233,33 +237,48 @@ def _demo(args: argparse.Namespace) -> int:
     _reset_demo_dir(root)
     now = datetime.now(UTC)
     (root / "calendar.ics").write_bytes(demo.sample_calendar(now))
-    config = _demo_config(root)
+    config = _demo_config()
     (root / "config.toml").write_text(config, encoding="utf-8")
     settings = parse_settings(tomllib.loads(config), source=str(root / "config.toml"), base=root)
     service = build_service(settings)
     try:
-        report = run_cycle(
-            now, settings, service.drafting, service.sources, service.mailbox, service.ledger
-        )
+        report = run_cycle(now, service)
+        _send_for_demo(service, demo.SENT_UID, root / "Mail")
+        run_cycle(now, service)
         rows = _rows(service, now)
     finally:
         service.close()
+    mail = root / "Mail"
     print(f"Demo calendar: {root / 'calendar.ics'}")
     print(_summary(report))
-    print(f"Drafts (a Maildir, open with e.g. `mutt -f {root / 'Mail' / 'Drafts'}`):")
-    print(f"  {root / 'Mail' / 'Drafts' / 'cur'}")
+    print(f"Drafts (a Maildir; open it with e.g. `mutt -f {mail / 'Drafts'}`): {mail / 'Drafts'}")
+    print(f"Reminder mails to yourself: {mail / 'INBOX'}")
+    print("To show a finished one, the demo moved the Vandelay note to Sent as if you had sent it.")
     print(f"Try: followup status --config {root / 'config.toml'}\n")
     print(render_table(rows))
     return 0
 
 
-def _demo_config(root: Path) -> str:
+def _demo_config() -> str:
     return (
         f'[you]\nname = "{demo.YOU_NAME}"\nemail = "{demo.YOU_EMAIL}"\n\n'
-        f'[[calendar]]\nkind = "ics"\nname = "demo"\npath = "calendar.ics"\n\n'
-        f'[drafts]\nkind = "maildir"\npath = "Mail/Drafts"\nsent_path = "Mail/Sent"\n\n'
-        f'[state]\ndir = "state"\n'
+        '[[calendar]]\nkind = "ics"\nname = "demo"\npath = "calendar.ics"\n\n'
+        '[drafts]\nkind = "maildir"\npath = "Mail/Drafts"\nsent_path = "Mail/Sent"\n'
+        'inbox_path = "Mail/INBOX"\n\n'
+        "# The demo shows its reminders whatever the hour; by default they wait out the night.\n"
+        "[deadline]\nquiet_hours = []\n\n"
+        '[state]\ndir = "state"\n'
     )
+
+
+def _send_for_demo(service: Service, uid: str, mail: Path) -> None:
+    """Do what the user's mail client does on send: the draft moves to Sent."""
+    for record in service.ledger.records().values():
+        if record.key.uid == uid and record.draft_ref:
+            draft = Path(service.mailbox.draft_link(record.draft_ref))
+            sent = mail / "Sent" / "cur"
+            sent.mkdir(parents=True, exist_ok=True)
+            draft.rename(sent / draft.name.replace(":2,D", ":2,S"))
 
 
 def _reset_demo_dir(root: Path) -> None:

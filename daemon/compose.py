@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass
 from importlib import resources
 
-from daemon.model import Interview, Recipient, You
+from daemon.model import DraftRecord, Interview, Recipient, You
 from daemon.text import one_line
 
 TOPIC_PLACEHOLDER = "[a topic you discussed]"
@@ -62,13 +62,14 @@ FIELDS = frozenset(
         "topic",
         "promise",
         "your_name",
+        "subject",
     }
 )
 
 
-def default_template() -> Template:
-    """The template shipped in `config/templates/thank-you.txt`."""
-    text = resources.files("daemon.defaults").joinpath("templates", "thank-you.txt")
+def default_template(name: str = "thank-you") -> Template:
+    """A template shipped in `config/templates/`: `thank-you` or `check-in`."""
+    text = resources.files("daemon.defaults").joinpath("templates", f"{name}.txt")
     return Template.parse(text.read_text(encoding="utf-8"))
 
 
@@ -95,7 +96,26 @@ def note_fields(interview: Interview, recipient: Recipient, you: You) -> dict[st
         "topic": _topic(interview.topics),
         "promise": " ".join(promise_sentence(p) for p in interview.promises),
         "your_name": you.name,
+        "subject": "",
     }
+
+
+def compose_check_in(thanks: DraftRecord, you: You, template: Template) -> Note:
+    """The check-in replying to a sent thank-you, from what the ledger kept of it."""
+    first_name = Recipient(thanks.recipient_email, thanks.recipient_name).first_name
+    fields = dict.fromkeys(FIELDS, "") | {
+        "greeting_name": first_name or "there",
+        "first_name": first_name,
+        "position": _position(thanks.role, thanks.company),
+        "position_short": " at ".join(p for p in (thanks.role, thanks.company) if p),
+        "company": thanks.company,
+        "company_or_team": thanks.company or "your team",
+        "role": thanks.role,
+        "your_name": you.name,
+        "subject": re.sub(r"^(re:\s*)+", "", thanks.subject, flags=re.IGNORECASE),
+    }
+    subject = one_line(template.subject.substitute(fields))
+    return Note(subject, _tidy(template.body.substitute(fields)))
 
 
 def promise_sentence(promise: str) -> str:

@@ -12,6 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +55,7 @@ class DraftsSettings:
     kind: str
     path: Path | None = None
     sent_path: Path | None = None
+    inbox_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,10 @@ class Settings:
     check_every_minutes: float = 5
     deadline_hours: float = 24
     remind_before_hours: tuple[float, ...] = (6, 2)
+    quiet_hours: tuple[time, time] | None = (time(22, 0), time(7, 0))
+    check_in_business_days: int = 7
     template: Path | None = None
+    check_in_template: Path | None = None
     google: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -105,7 +110,10 @@ def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settin
     """Validate an already-parsed TOML document; relative paths resolve against `base`."""
     check = _Checker(base)
     check.unknown_keys(
-        raw, "", {"you", "calendar", "drafts", "interviews", "deadline", "state", "google", "notes"}
+        raw,
+        "",
+        {"you", "calendar", "drafts", "interviews", "deadline", "state", "google", "notes"}
+        | {"check_in"},
     )
     you = _you(check, check.table(raw, "you"))
     calendars = _calendars(check, raw.get("calendar"))
@@ -115,11 +123,13 @@ def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settin
         interviews, "interviews.", {"grace_minutes", "lookback_hours", "check_every_minutes"}
     )
     deadline = check.table(raw, "deadline", required=False)
-    check.unknown_keys(deadline, "deadline.", {"hours", "remind_before_hours"})
+    check.unknown_keys(deadline, "deadline.", {"hours", "remind_before_hours", "quiet_hours"})
     state = check.table(raw, "state", required=False)
     check.unknown_keys(state, "state.", {"dir"})
     notes = check.table(raw, "notes", required=False)
-    check.unknown_keys(notes, "notes.", {"template"})
+    check.unknown_keys(notes, "notes.", {"template", "check_in_template"})
+    check_in = check.table(raw, "check_in", required=False)
+    check.unknown_keys(check_in, "check_in.", {"after_business_days"})
     google = check.table(raw, "google", required=False)
     settings = Settings(
         you=you,
@@ -133,7 +143,12 @@ def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settin
         ),
         deadline_hours=check.number(deadline, "deadline.hours", 24, 1, 24 * 14),
         remind_before_hours=_remind_before(check, deadline),
+        quiet_hours=_quiet_hours(check, deadline),
+        check_in_business_days=int(
+            check.number(check_in, "check_in.after_business_days", 7, 0, 60)
+        ),
         template=check.path(notes, "notes.template"),
+        check_in_template=check.path(notes, "notes.check_in_template"),
         google=_google(check, google),
     )
     _check_windows(check, settings)
@@ -210,12 +225,13 @@ def _default_name(kind: str, path: Path | None, url: str, calendar_id: str) -> s
 
 
 def _drafts(check: _Checker, table: Mapping[str, Any]) -> DraftsSettings:
-    check.unknown_keys(table, "drafts.", {"kind", "path", "sent_path"})
+    check.unknown_keys(table, "drafts.", {"kind", "path", "sent_path", "inbox_path"})
     kind = check.choice(table, "drafts.kind", ("maildir", "gmail"))
     path = check.path(table, "drafts.path")
     if kind == "maildir" and path is None:
         check.problem("drafts.path", "a maildir needs the path of its Drafts folder")
-    return DraftsSettings(kind, path, check.path(table, "drafts.sent_path"))
+    sent, inbox = check.path(table, "drafts.sent_path"), check.path(table, "drafts.inbox_path")
+    return DraftsSettings(kind, path, sent, inbox)
 
 
 def _remind_before(check: _Checker, table: Mapping[str, Any]) -> tuple[float, ...]:
@@ -224,6 +240,20 @@ def _remind_before(check: _Checker, table: Mapping[str, Any]) -> tuple[float, ..
         check.problem("deadline.remind_before_hours", "expected a list of positive hours")
         return (6, 2)
     return tuple(sorted((float(v) for v in value), reverse=True))
+
+
+def _quiet_hours(check: _Checker, table: Mapping[str, Any]) -> tuple[time, time] | None:
+    value = table.get("quiet_hours", ["22:00", "07:00"])
+    if value == []:
+        return None
+    try:
+        start, end = (time.fromisoformat(v) for v in value)
+    except (TypeError, ValueError):
+        check.problem(
+            "deadline.quiet_hours", 'expected ["HH:MM", "HH:MM"] (e.g. ["22:00", "07:00"]) or []'
+        )
+        return None
+    return start, end
 
 
 _GOOGLE_KEYS = frozenset(

@@ -7,16 +7,16 @@ for `followup run`, `run --once`, the demo and the tests.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from daemon.config import Settings
+from daemon.checkins import Watched, awaiting_reply
 from daemon.detect import finished_interviews, next_interview_due
 from daemon.executor import Outcome, execute
 from daemon.ledger import Ledger
 from daemon.model import DraftKey, DraftRecord, DraftStatus, Event
-from daemon.plan import Drafting, plan
+from daemon.plan import plan
 from daemon.protocols import (
     CalendarSource,
     ConnectorError,
@@ -25,6 +25,7 @@ from daemon.protocols import (
     Mailbox,
     SignInRequiredError,
 )
+from daemon.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +49,28 @@ SIGN_IN_ALERT = "sign-in"
 
 
 def run_cycle(
-    now: datetime,
-    settings: Settings,
-    drafting: Drafting,
-    sources: Sequence[CalendarSource],
-    mailbox: Mailbox,
-    ledger: Ledger,
-    should_stop: Callable[[], bool] = lambda: False,
+    now: datetime, service: Service, should_stop: Callable[[], bool] = lambda: False
 ) -> CycleReport:
-    """Bring drafts up to date with the calendars as of `now`.
+    """Bring drafts, reminders and check-ins up to date with the calendars as of `now`.
 
     A needed sign-in is recorded as an alert (for `status`) and cleared by the
     first cycle that no longer needs one; `SignInRequiredError` from the
     mailbox still ends the cycle, since nothing can be drafted.
     """
+    settings, mailbox, ledger = service.settings, service.mailbox, service.ledger
     lookback = timedelta(hours=settings.lookback_hours)
-    events, failures = read_events(sources, now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
+    events, failures = read_events(service.sources, now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
     grace = timedelta(minutes=settings.grace_minutes)
     interviews = finished_interviews(events, settings.you, now, grace=grace, lookback=lookback)
     try:
         mailbox.check_ready()
         records = ledger.records()
         observed = observe_drafts(mailbox, records)
-        actions = plan(now, interviews, records, observed, drafting)
-        outcome = execute(actions, ledger, mailbox, now, should_stop)
+        watched = watch_sent(mailbox, records.values(), now) if service.drafting.check_ins else {}
+        actions = plan(
+            now, interviews, records, observed, service.drafting, ledger.reminders(), watched
+        )
+        outcome = execute(actions, ledger, mailbox, now, service.channels, should_stop)
     except SignInRequiredError as error:
         _alert_sign_in(ledger, error, now)
         raise
@@ -81,11 +80,12 @@ def run_cycle(
     else:
         ledger.clear_alert(SIGN_IN_ALERT)
     log.info(
-        "cycle: %d events, %d finished interviews, %d drafted, %d updated, %d failed",
+        "cycle: %d events, %d finished interviews, %d drafted, %d updated, %d reminders, %d failed",
         len(events),
         len(interviews),
         len(outcome.drafted),
         len(outcome.recorded),
+        len(outcome.reminded),
         len(outcome.failed),
     )
     return CycleReport(
@@ -96,6 +96,26 @@ def run_cycle(
         sign_in_needed=str(sign_in[0]) if sign_in else "",
         next_interview_due=next_interview_due(events, settings.you, now, grace),
     )
+
+
+def watch_sent(
+    mailbox: Mailbox, records: Iterable[DraftRecord], now: datetime
+) -> dict[DraftKey, Watched]:
+    """What the mailbox says of each sent thank-you still watched: its copy, any reply."""
+    watched: dict[DraftKey, Watched] = {}
+    for record in awaiting_reply(records, now):
+        draft = CreatedDraft(
+            record.draft_ref, record.message_id, record.recipient_email, record.subject
+        )
+        try:
+            note = mailbox.sent_note(draft)
+            if note is not None:
+                watched[record.key] = Watched(note, mailbox.has_reply(note, record.recipient_email))
+        except SignInRequiredError:
+            raise
+        except ConnectorError as error:
+            log.warning("could not look for a reply to %r: %s", str(record.key), error)
+    return watched
 
 
 def _alert_sign_in(ledger: Ledger, error: SignInRequiredError, now: datetime) -> None:

@@ -2,8 +2,10 @@
 
 It holds what a real week of job hunting looks like: a panel interview that
 just ended (two interviewers, a room, a coordinator who only scheduled it),
-an interview from yesterday whose invite is HTML, one still to come, one you
-declined, one that was cancelled, a mock interview and a team meeting.
+an interview from yesterday whose invite is HTML, one from the day before
+whose deadline has passed, a phone screen whose note the demo sends for you
+(`SENT_UID`), one still to come, one you declined, one that was cancelled, a
+mock interview and a team meeting.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 DEMO_ZONE = ZoneInfo("Europe/Berlin")
 YOU_NAME = "Alex Rivera"
 YOU_EMAIL = "alex@example.com"
+SENT_UID = "demo-sent@example.com"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,25 @@ def _events(at: datetime) -> list[Event]:
             ),
         ),
         _event(
+            "demo-overdue@example.com",
+            "Hooli – Phone Screen",
+            at - 31 * hour,
+            at - 30 * hour,
+            organizer=_Guest("dana.white@hooli.example", "Dana White"),
+            guests=[_YOU, _Guest("dana.white@hooli.example", "Dana White")],
+            description="Role: Data Engineer\nTopics: streaming joins",
+        ),
+        _event(
+            SENT_UID,
+            "Interview with Vandelay – Recruiter Call",
+            at - 7 * hour,
+            at - 6.5 * hour,
+            organizer=_Guest("art.vandelay@vandelay.example", "Art Vandelay"),
+            guests=[_YOU, _Guest("art.vandelay@vandelay.example", "Art Vandelay")],
+            description="Role: Import/Export Analyst\nTopics: latex supply chains\n"
+            "They'll decide by Friday.",
+        ),
+        _event(
             "demo-upcoming@example.com",
             "Initech – Onsite Interview",
             at + 3 * hour,
@@ -95,11 +117,11 @@ def _events(at: datetime) -> list[Event]:
         ),
         _event(
             "demo-cancelled@example.com",
-            "Hooli Technical Interview",
+            "Pied Piper Technical Interview",
             at - 2 * hour,
             at - 1 * hour,
-            organizer=_Guest("gavin@hooli.example", "Gavin Belson"),
-            guests=[_YOU, _Guest("gavin@hooli.example", "Gavin Belson")],
+            organizer=_Guest("richard@piedpiper.example", "Richard Hendricks"),
+            guests=[_YOU, _Guest("richard@piedpiper.example", "Richard Hendricks")],
             cancelled=True,
         ),
         _event(

@@ -3,7 +3,9 @@
 The order inside `create` is what makes a draft exist at most once across
 crashes: intent first, then (when recovering) a look for a draft an earlier
 attempt may have left, then the create, then the result. A create is never
-retried within a cycle; the next cycle looks before it tries again.
+retried within a cycle; the next cycle looks before it tries again. A
+reminder is recorded only once it reached the user, so a failed one is tried
+again next cycle.
 """
 
 from __future__ import annotations
@@ -13,12 +15,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from daemon.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome, Remind
 from daemon.ledger import Ledger
-from daemon.model import DraftKey, DraftStatus
-from daemon.plan import Action, CreateDraft, Reconcile, RecordOutcome
+from daemon.model import DraftKey, DraftStatus, You
 from daemon.protocols import ConnectorError, CreatedDraft, Mailbox, SignInRequiredError
+from daemon.reminders import reminder_mail, reminder_text
 
 log = logging.getLogger(__name__)
+
+Desktop = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class Channels:
+    """How reminders reach you besides the journal: a mail to yourself, the desktop."""
+
+    you: You
+    by_mail: bool = True
+    desktop: Desktop = lambda _title, _body: None
 
 
 @dataclass
@@ -27,6 +41,7 @@ class Outcome:
 
     drafted: list[str] = field(default_factory=list)
     recorded: list[str] = field(default_factory=list)
+    reminded: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
 
@@ -35,6 +50,7 @@ def execute(
     ledger: Ledger,
     mailbox: Mailbox,
     now: datetime,
+    channels: Channels,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Outcome:
     """Perform every action; a failing one is logged and recorded, the rest still run.
@@ -48,9 +64,9 @@ def execute(
         if should_stop():
             log.info("stopping with %d actions left for the next run", len(actions) - done)
             break
-        key = action.record.key if isinstance(action, CreateDraft) else action.key
+        key = _key_of(action)
         try:
-            _perform(action, ledger, mailbox, now, outcome)
+            _perform(action, ledger, mailbox, now, channels, outcome)
         except SignInRequiredError:
             raise
         except ConnectorError as error:
@@ -62,20 +78,33 @@ def execute(
     return outcome
 
 
+def _key_of(action: Action) -> DraftKey:
+    if isinstance(action, CreateDraft):
+        return action.record.key
+    if isinstance(action, Remind):
+        return action.drafts[0].key
+    return action.key
+
+
 def _failed(ledger: Ledger, key: DraftKey, error: str, now: datetime, outcome: Outcome) -> None:
     ledger.note_error(key, error, now)
     outcome.failed.append(str(key))
 
 
 def _perform(
-    action: Action, ledger: Ledger, mailbox: Mailbox, now: datetime, outcome: Outcome
+    action: Action,
+    ledger: Ledger,
+    mailbox: Mailbox,
+    now: datetime,
+    channels: Channels,
+    outcome: Outcome,
 ) -> None:
     match action:
         case CreateDraft():
             if create(action, ledger, mailbox, now) is not None:
                 outcome.drafted.append(str(action.record.key))
-        case RecordOutcome(key=key, status=status):
-            log.info("draft %r was %s", str(key), status.value)
+        case RecordOutcome(key=key, status=status) | Answered(key=key, status=status):
+            log.info("draft %r: %s", str(key), status.value)
             ledger.set_status(key, status, now)
             outcome.recorded.append(str(key))
         case Reconcile(key=key, reason=reason):
@@ -86,6 +115,9 @@ def _perform(
                 outcome.failed.append(str(key))
             else:
                 ledger.mark_drafted(key, ref, now)
+        case Remind():
+            remind(action, ledger, mailbox, now, channels)
+            outcome.reminded.append(str(action.interview))
 
 
 def create(action: CreateDraft, ledger: Ledger, mailbox: Mailbox, now: datetime) -> str | None:
@@ -98,12 +130,42 @@ def create(action: CreateDraft, ledger: Ledger, mailbox: Mailbox, now: datetime)
     identity = CreatedDraft("", message.message_id, message.to_email, message.subject)
     ref = _find_lost(ledger, record.key, mailbox, identity) if action.recovering else None
     if ref is None:
-        ref = mailbox.create_draft(action.message.as_email())
-        log.info("drafted a thank-you to %s for %r", record.recipient_email, record.event_title)
+        ref = mailbox.create_draft(message.as_email(), action.reply_to)
+        log.info(
+            "drafted a %s to %s for %r",
+            record.key.purpose,
+            record.recipient_email,
+            record.event_title,
+        )
     else:
         log.info("found the draft an interrupted cycle left for %s", record.recipient_email)
     ledger.mark_drafted(record.key, ref, now)
     return ref
+
+
+def remind(
+    action: Remind, ledger: Ledger, mailbox: Mailbox, now: datetime, channels: Channels
+) -> None:
+    """Tell the user, once per stage: mail to self, desktop, journal; then record it."""
+    links = {d.key: _link(mailbox, d.draft_ref) for d in action.drafts}
+    mail = reminder_mail(action, channels.you, now, links, mailbox.self_address())
+    thread = ""
+    if channels.by_mail:
+        thread = mailbox.send_to_self(mail.as_email(), action.thread)
+    deadline = min(d.deadline for d in action.drafts)
+    text = reminder_text(action, now, deadline, links)
+    channels.desktop(mail.subject, text.split("\n", 1)[0])
+    log.warning("reminder (%s): %s", action.stage.name, text.split("\n", 1)[0])
+    ledger.record_reminder(
+        action.interview, action.stage.name, now, mail.message_id, thread or action.thread
+    )
+
+
+def _link(mailbox: Mailbox, ref: str) -> str:
+    try:
+        return mailbox.draft_link(ref)
+    except ConnectorError:
+        return ref
 
 
 def _find_lost(

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from daemon.model import DraftKey, DraftRecord, DraftStatus
+from daemon.model import Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId
 
 SCHEMA_VERSION = 1
 
@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS drafts (
     uid TEXT NOT NULL,
     occurrence TEXT NOT NULL,
     recipient TEXT NOT NULL,
+    purpose TEXT NOT NULL,
     status TEXT NOT NULL,
     event_title TEXT NOT NULL,
     company TEXT NOT NULL,
@@ -42,7 +43,19 @@ CREATE TABLE IF NOT EXISTS drafts (
     last_error TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    PRIMARY KEY (source, uid, occurrence, recipient)
+    sent_at TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (source, uid, occurrence, recipient, purpose)
+);
+CREATE TABLE IF NOT EXISTS reminders (
+    source TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    occurrence TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    delivered_at TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    thread TEXT NOT NULL,
+    PRIMARY KEY (source, uid, occurrence, stage)
 );
 CREATE TABLE IF NOT EXISTS alerts (
     name TEXT PRIMARY KEY,
@@ -109,7 +122,8 @@ class Ledger:
         with self._transaction():
             cursor = self._db.execute(
                 f"INSERT INTO drafts ({names}) VALUES ({marks}) "
-                f"ON CONFLICT (source, uid, occurrence, recipient) DO UPDATE SET {updates} "
+                "ON CONFLICT (source, uid, occurrence, recipient, purpose) "
+                f"DO UPDATE SET {updates} "
                 "WHERE drafts.status = 'creating' AND drafts.attempts = excluded.attempts - 1",
                 values,
             )
@@ -122,8 +136,28 @@ class Ledger:
     def set_status(
         self, key: DraftKey, status: DraftStatus, now: datetime, error: str = ""
     ) -> None:
-        """Record a new status (sent, deleted, failed), with the reason for a failure."""
-        self._update(key, now, status=status.value, last_error=error)
+        """Record a new status (sent, deleted, failed…), with the reason for a failure."""
+        sent = {"sent_at": now.isoformat()} if status is DraftStatus.SENT else {}
+        self._update(key, now, status=status.value, last_error=error, **sent)
+
+    def record_reminder(
+        self, interview: InterviewId, stage: str, now: datetime, message_id: str, thread: str
+    ) -> None:
+        """A reminder stage reached the user: never again for this interview."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*_interview_columns(interview), stage, now.isoformat(), message_id, thread),
+            )
+
+    def reminders(self) -> dict[InterviewId, list[Delivered]]:
+        """Every reminder delivered, by interview, oldest first."""
+        found: dict[InterviewId, list[Delivered]] = {}
+        rows = self._db.execute("SELECT * FROM reminders ORDER BY delivered_at")
+        for source, uid, occurrence, stage, at, message_id, thread in rows:
+            reminder = Delivered(stage, datetime.fromisoformat(at), message_id, thread)
+            found.setdefault(InterviewId(source, uid, occurrence), []).append(reminder)
+        return found
 
     def note_error(self, key: DraftKey, error: str, now: datetime) -> None:
         """Remember why the last attempt on `key` failed; its status stays as it is."""
@@ -156,7 +190,7 @@ class Ledger:
             self._db.execute(
                 f"UPDATE drafts SET {assignments}, updated_at = :updated_at WHERE "
                 "source = :source AND uid = :uid AND occurrence = :occurrence "
-                "AND recipient = :recipient",
+                "AND recipient = :recipient AND purpose = :purpose",
                 params,
             )
 
@@ -183,7 +217,7 @@ class Ledger:
             )
 
 
-_KEY_COLUMNS = ("source", "uid", "occurrence", "recipient")
+_KEY_COLUMNS = ("source", "uid", "occurrence", "recipient", "purpose")
 
 
 def _key_columns(key: DraftKey) -> dict[str, str]:
@@ -192,7 +226,12 @@ def _key_columns(key: DraftKey) -> dict[str, str]:
         "uid": key.uid,
         "occurrence": key.occurrence,
         "recipient": key.recipient,
+        "purpose": key.purpose,
     }
+
+
+def _interview_columns(interview: InterviewId) -> tuple[str, str, str]:
+    return interview.source, interview.uid, interview.occurrence
 
 
 def _columns(record: DraftRecord) -> dict[str, object]:
@@ -212,6 +251,7 @@ def _columns(record: DraftRecord) -> dict[str, object]:
         "draft_ref": record.draft_ref,
         "last_error": record.last_error,
         "created_at": created,
+        "notes": record.notes,
     }
 
 
@@ -220,7 +260,9 @@ def _record(row: dict[str, object]) -> DraftRecord:
         return str(row[name])
 
     return DraftRecord(
-        key=DraftKey(text("source"), text("uid"), text("occurrence"), text("recipient")),
+        key=DraftKey(
+            text("source"), text("uid"), text("occurrence"), text("recipient"), text("purpose")
+        ),
         status=DraftStatus(text("status")),
         event_title=text("event_title"),
         company=text("company"),
@@ -237,4 +279,6 @@ def _record(row: dict[str, object]) -> DraftRecord:
         last_error=text("last_error"),
         created_at=datetime.fromisoformat(text("created_at")) if row["created_at"] else None,
         updated_at=datetime.fromisoformat(text("updated_at")),
+        sent_at=datetime.fromisoformat(text("sent_at")) if row["sent_at"] else None,
+        notes=text("notes"),
     )

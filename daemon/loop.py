@@ -178,15 +178,7 @@ def cycle_safely(
 ) -> CycleReport | None:
     """One cycle; whatever goes wrong is logged and the daemon carries on."""
     try:
-        return run_cycle(
-            clock(),
-            service.settings,
-            service.drafting,
-            service.sources,
-            service.mailbox,
-            service.ledger,
-            should_stop=should_stop,
-        )
+        return run_cycle(clock(), service, should_stop)
     except SignInRequiredError as error:
         # Already said once when it began; it stays in `followup status` until signed in.
         log.debug("cycle skipped: %s", error)

@@ -10,6 +10,7 @@ headers and the one recipient it should.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
@@ -33,6 +34,12 @@ class DraftMessage:
     body: str
     message_id: str
     date: datetime
+    references: tuple[str, ...] = ()  # the thread this message answers, oldest first
+
+    def __post_init__(self) -> None:
+        # They come from mailboxes; only plain <id@host> forms may reach a header.
+        if not all(_MESSAGE_ID.fullmatch(ref) for ref in self.references):
+            raise UnsafeDraftError(f"not a Message-ID: {self.references!r}")
 
     def as_email(self) -> EmailMessage:
         """The draft as an `EmailMessage` (UTF-8, non-ASCII names encoded per RFC 2047)."""
@@ -42,9 +49,12 @@ class DraftMessage:
         message["Subject"] = header_text(self.subject, 250)
         message["Date"] = format_datetime(self.date)
         message["Message-ID"] = self.message_id
+        if self.references:
+            message["In-Reply-To"] = self.references[-1]
+            message["References"] = " ".join(self.references)
         # Quoted-printable keeps the file 7-bit clean for every client and gateway.
         message.set_content(self.body, charset="utf-8", cte="quoted-printable")
-        _check_headers(message, self.to_email)
+        _check_headers(message, self.to_email, threaded=bool(self.references))
         return message
 
 
@@ -52,6 +62,9 @@ def message_id_for(key: DraftKey, your_email: str) -> str:
     """The draft's Message-ID: derived from its key, so a lost draft can be found again."""
     domain = your_email.rpartition("@")[2] or "interview-followup.invalid"
     return f"<followup.{key.marker}@{domain}>"
+
+
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,250}>")
 
 
 class UnsafeDraftError(ValueError):
@@ -74,10 +87,11 @@ _HEADERS = sorted(
 )
 
 
-def _check_headers(message: EmailMessage, to_email: str) -> None:
+def _check_headers(message: EmailMessage, to_email: str, *, threaded: bool) -> None:
     parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
     recipients = [a.addr_spec for a in getattr(parsed["To"], "addresses", ())]
-    if sorted(parsed.keys()) != _HEADERS or recipients != [to_email]:
+    expected = sorted([*_HEADERS, "In-Reply-To", "References"]) if threaded else _HEADERS
+    if sorted(parsed.keys()) != expected or recipients != [to_email]:
         raise UnsafeDraftError(
             f"the draft to {to_email} did not read back as built; it was not created"
         )

@@ -118,34 +118,60 @@ class Interview:
         return self.event.end
 
 
+THANKS = "thanks"
+CHECK_IN = "check-in"
+
+
 @dataclass(frozen=True, order=True)
 class DraftKey:
-    """The identity of one thank-you draft; a key is drafted at most once, ever.
+    """The identity of one draft; a key is drafted at most once, ever.
 
     `occurrence` is a recurring occurrence's original start in UTC
     (`YYYYMMDDTHHMMSSZ`), or `single` for an event that does not recur, and
     `recipient` the lower-cased address, so the key is the same however the
-    source spells them.
+    source spells them. `purpose` tells the thank-you from the later check-in.
     """
 
     source: str
     uid: str
     occurrence: str
     recipient: str
+    purpose: str = THANKS
 
     def __str__(self) -> str:
-        return f"{self.source}|{self.uid}|{self.occurrence}|{self.recipient}"
+        text = f"{self.source}|{self.uid}|{self.occurrence}|{self.recipient}"
+        return text if self.purpose == THANKS else f"{text}|{self.purpose}"
+
+    @property
+    def interview(self) -> InterviewId:
+        """The interview occurrence this draft belongs to."""
+        return InterviewId(self.source, self.uid, self.occurrence)
 
     @property
     def marker(self) -> str:
         """A stable token derived from the key, carried by the draft to find it again."""
         # JSON, not the `|`-joined text: a UID or address may itself contain `|`.
-        fields = json.dumps([self.source, self.uid, self.occurrence, self.recipient])
-        return hashlib.sha256(fields.encode()).hexdigest()[:32]
+        fields = [self.source, self.uid, self.occurrence, self.recipient, self.purpose]
+        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, order=True)
+class InterviewId:
+    """One occurrence of one interview in one calendar: what reminders are about."""
+
+    source: str
+    uid: str
+    occurrence: str
+
+    @property
+    def marker(self) -> str:
+        """A stable token for the interview, for its reminder mails' Message-IDs."""
+        fields = [self.source, self.uid, self.occurrence]
+        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:32]
 
 
 def key_for(event: Event, recipient_email: str) -> DraftKey:
-    """The draft key of one interviewer's note for one event occurrence."""
+    """The draft key of one interviewer's thank-you for one event occurrence."""
     original = event.occurrence
     occurrence = original.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") if original else "single"
     return DraftKey(event.source, event.uid, occurrence, recipient_email.lower())
@@ -169,6 +195,7 @@ class DraftStatus(enum.StrEnum):
     SENT = "sent"
     DELETED = "deleted"  # a tombstone: never drafted again
     FAILED = "failed"
+    ANSWERED = "answered"  # sent, and the company replied: nothing more to do
 
 
 @dataclass(frozen=True)
@@ -192,3 +219,20 @@ class DraftRecord:
     last_error: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    sent_at: datetime | None = None
+    notes: str = ""  # the interview's notes, kept for a later check-in
+
+    @property
+    def late(self) -> bool:
+        """Drafted only after its deadline (the machine was off, say)."""
+        return self.created_at is not None and self.created_at > self.deadline
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A reminder stage that reached the user, for one interview."""
+
+    stage: str
+    delivered_at: datetime
+    message_id: str
+    thread: str

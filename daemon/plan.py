@@ -10,17 +10,23 @@ window, never makes a second draft.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from daemon.actions import Action, CreateDraft, Reconcile, RecordOutcome
+from daemon.checkins import CheckInRules, Watched, plan_check_ins
 from daemon.compose import Template, compose_note
+from daemon.deadline import QuietHours
 from daemon.message import DraftMessage, message_id_for
 from daemon.model import (
+    THANKS,
+    Delivered,
     DraftKey,
     DraftRecord,
     DraftStatus,
     Interview,
+    InterviewId,
     Recipient,
     You,
     deadline_for,
@@ -28,40 +34,8 @@ from daemon.model import (
 )
 from daemon.proofread import proofread
 from daemon.protocols import CreatedDraft, DraftState
-from daemon.text import one_line
-
-
-@dataclass(frozen=True)
-class CreateDraft:
-    """Create one thank-you draft; `recovering` when an earlier attempt may have succeeded."""
-
-    record: DraftRecord
-    message: DraftMessage
-    recovering: bool = False
-
-
-@dataclass(frozen=True)
-class RecordOutcome:
-    """The mailbox shows the user sent or deleted a draft: record it."""
-
-    key: DraftKey
-    status: DraftStatus
-
-
-@dataclass(frozen=True)
-class Reconcile:
-    """An unfinished creation whose interview left the calendar or the lookback window.
-
-    The draft an interrupted attempt may have left is looked for; without one
-    the key ends as failed, with `reason`.
-    """
-
-    key: DraftKey
-    identity: CreatedDraft
-    reason: str
-
-
-Action = CreateDraft | RecordOutcome | Reconcile
+from daemon.reminders import plan_reminders
+from daemon.text import one_line, plain_text
 
 
 def plan(
@@ -70,10 +44,14 @@ def plan(
     ledger: Mapping[DraftKey, DraftRecord],
     observed: Mapping[DraftKey, DraftState],
     drafting: Drafting,
+    delivered: Mapping[InterviewId, Sequence[Delivered]] | None = None,
+    watched: Mapping[DraftKey, Watched] | None = None,
 ) -> list[Action]:
     """The actions that bring the mailbox and the ledger up to date with the calendar.
 
-    `observed` holds what the mailbox says of drafts the ledger has as drafted.
+    `observed` holds what the mailbox says of drafts the ledger has as drafted,
+    `delivered` the reminders that already reached the user, and `watched`
+    what the mailbox says of sent thank-yous (their copy, and any reply).
     """
     actions: list[Action] = [
         RecordOutcome(key, DraftStatus(state.value))
@@ -97,18 +75,43 @@ def plan(
             record.last_error or "the interview left the calendar",
         )
         for key, record in sorted(ledger.items())
-        if record.status is DraftStatus.CREATING and key not in wanted
+        if record.status is DraftStatus.CREATING and key.purpose == THANKS and key not in wanted
+    )
+    settled = [_as_observed(record, observed) for record in ledger.values()]
+    if drafting.check_ins is not None:
+        actions += plan_check_ins(now, settled, watched or {}, drafting.you, drafting.check_ins)
+    actions += plan_reminders(
+        now, _remindable(settled), delivered or {}, drafting.remind_before_hours, drafting.quiet
     )
     return actions
 
 
+def _as_observed(record: DraftRecord, observed: Mapping[DraftKey, DraftState]) -> DraftRecord:
+    """The record as it stands once what the mailbox just said is taken in."""
+    state = observed.get(record.key, DraftState.PENDING)
+    if state is DraftState.PENDING or record.status is not DraftStatus.DRAFTED:
+        return record
+    return replace(record, status=DraftStatus(state.value))
+
+
+def _remindable(records: Iterable[DraftRecord]) -> list[DraftRecord]:
+    """Drafts to remind of: not a check-in whose thank-you was already answered."""
+    records = list(records)
+    answered = {r.key for r in records if r.status is DraftStatus.ANSWERED}
+    return [r for r in records if replace(r.key, purpose=THANKS) not in answered]
+
+
 @dataclass(frozen=True)
 class Drafting:
-    """What composing a draft needs besides the interview: who you are, the template, the rules."""
+    """What composing drafts and reminders needs besides the interviews: who you are,
+    the templates and the rules."""
 
     you: You
     template: Template
     deadline_hours: float
+    remind_before_hours: tuple[float, ...] = (6, 2)
+    quiet: QuietHours | None = None
+    check_ins: CheckInRules | None = None
 
 
 def _for_recipient(
@@ -163,5 +166,6 @@ def draft_for(
         problems=tuple(proofread(note, interview, recipient, you)),
         attempts=attempts,
         created_at=now,
+        notes=plain_text(interview.event.description)[:4000],
     )
     return CreateDraft(record, message, recovering)

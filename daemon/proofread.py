@@ -48,7 +48,7 @@ def proofread(note: Note, interview: Interview, recipient: Recipient, you: You) 
     """Every problem a careful reader would point out before this note is sent."""
     text = f"{note.subject}\n{note.body}"
     return [
-        *_placeholders(text),
+        *placeholders(text),
         *_unreadable(text),
         *_greeting(note.body, recipient),
         *_names(text, interview),
@@ -65,7 +65,8 @@ def word_count(body: str) -> int:
     return len(_WORD.findall(body))
 
 
-def _placeholders(text: str) -> list[str]:
+def placeholders(text: str) -> list[str]:
+    """Every placeholder left in `text`, as a finding."""
     return [f"placeholder left in: {m.group(0)}" for m in _PLACEHOLDER.finditer(text)]
 
 

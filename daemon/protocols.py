@@ -64,11 +64,28 @@ class CalendarSource(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class SentNote:
+    """A note the user sent: what a check-in draft replies to.
+
+    `message_id` is the Message-ID the sent copy carries (a mail client may
+    have replaced the draft's); `thread` is the mailbox's own thread id where
+    it has one (Gmail), else "".
+    """
+
+    message_id: str
+    thread: str = ""
+
+
 class Mailbox(Protocol):
     """Where thank-you drafts are kept until the user sends them."""
 
-    def create_draft(self, message: EmailMessage) -> str:
-        """Store `message` as a draft and return a reference to it (path or id)."""
+    def create_draft(self, message: EmailMessage, reply_to: SentNote | None = None) -> str:
+        """Store `message` as a draft and return a reference to it (path or id).
+
+        With `reply_to`, the draft joins that note's thread (a check-in); the
+        message already carries In-Reply-To and References.
+        """
         ...
 
     def check_ready(self) -> None:
@@ -92,4 +109,27 @@ class Mailbox(Protocol):
 
     def draft_link(self, ref: str) -> str:
         """Something the user can open to reach the draft: a URL or a file path."""
+        ...
+
+    def sent_note(self, draft: CreatedDraft) -> SentNote | None:
+        """The sent copy of a draft the mailbox reported as sent, if it can be found."""
+        ...
+
+    def has_reply(self, note: SentNote, correspondent: str) -> bool:
+        """Whether `correspondent` (the interviewer's address) answered the sent note."""
+        ...
+
+    def self_address(self) -> str:
+        """The address reminders go to: the signed-in account, or "" when the mailbox
+        has no address of its own (a Maildir: then `[you] email`)."""
+        ...
+
+    def send_to_self(self, message: EmailMessage, thread: str = "") -> str:
+        """Deliver a reminder to the user's own mailbox; the only mail ever sent.
+
+        `thread` is what an earlier reminder for the same interview returned, so
+        that reminders stay in one thread; returns the thread to pass next time
+        ("" where the mailbox has no thread ids). Raises ConnectorError when it
+        cannot deliver (a Maildir without an inbox configured, say).
+        """
         ...

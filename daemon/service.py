@@ -9,17 +9,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from connectors.desktop import notify_desktop
 from connectors.gmail import GmailMailbox
 from connectors.google_api import Endpoints, GoogleSession
 from connectors.google_auth import TokenStore
 from connectors.google_calendar import GoogleCalendar
-from connectors.ics import IcsCalendar
+from connectors.ics import IcsCalendar, local_zone
 from connectors.maildir import MaildirMailbox
+from daemon.checkins import CheckInRules
 from daemon.compose import Template, default_template
 from daemon.config import CalendarSettings, ConfigError, Settings
+from daemon.deadline import QuietHours
+from daemon.executor import Channels
 from daemon.ledger import Ledger
 from daemon.plan import Drafting
 from daemon.protocols import CalendarSource, Mailbox
@@ -34,6 +39,7 @@ class Service:
     sources: list[CalendarSource]
     mailbox: Mailbox
     ledger: Ledger
+    channels: Channels
 
     def close(self) -> None:
         """Release the ledger."""
@@ -46,12 +52,40 @@ def build_service(settings: Settings, sleep: Callable[[float], object] = time.sl
     `sleep` is how connectors wait between retries; the daemon passes one a
     shutdown interrupts.
     """
-    drafting = Drafting(settings.you, load_template(settings), settings.deadline_hours)
+    zone = user_zone(settings)
+    drafting = build_drafting(settings, zone)
     google = _GoogleOnDemand(settings, sleep)
-    sources = [build_source(calendar, settings, google) for calendar in settings.calendars]
+    sources = [build_source(calendar, zone, google) for calendar in settings.calendars]
     mailbox = build_mailbox(settings, google)
     ledger = Ledger(ledger_path(settings))
-    return Service(settings, drafting, sources, mailbox, ledger)
+    # A Maildir can only mail a reminder into the inbox the configuration names.
+    by_mail = settings.drafts.kind == "gmail" or settings.drafts.inbox_path is not None
+    channels = Channels(settings.you, by_mail, notify_desktop)
+    return Service(settings, drafting, sources, mailbox, ledger, channels)
+
+
+def user_zone(settings: Settings) -> tzinfo:
+    """Your time zone: `[you] timezone`, else the system's (by name, so DST is followed)."""
+    return ZoneInfo(settings.you.timezone) if settings.you.timezone else local_zone()
+
+
+def build_drafting(settings: Settings, zone: tzinfo) -> Drafting:
+    """Templates and rules for drafts, reminders and check-ins."""
+    quiet = QuietHours(*settings.quiet_hours, zone) if settings.quiet_hours else None
+    check_ins = None
+    if settings.check_in_business_days:
+        template = load_template(settings.check_in_template, "check-in")
+        check_ins = CheckInRules(
+            settings.check_in_business_days, zone, template, settings.deadline_hours
+        )
+    return Drafting(
+        settings.you,
+        load_template(settings.template, "thank-you"),
+        settings.deadline_hours,
+        settings.remind_before_hours,
+        quiet,
+        check_ins,
+    )
 
 
 def ledger_path(settings: Settings) -> Path:
@@ -83,14 +117,14 @@ def google_endpoints(settings: Settings) -> Endpoints:
     )
 
 
-def load_template(settings: Settings) -> Template:
-    """The user's note template if configured, else the shipped one."""
-    if settings.template is None:
-        return default_template()
+def load_template(path: Path | None, shipped: str) -> Template:
+    """The user's template at `path` if configured, else the shipped one."""
+    if path is None:
+        return default_template(shipped)
     try:
-        return Template.parse(settings.template.read_text(encoding="utf-8"))
+        return Template.parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ConfigError("notes.template", [f"{settings.template}: {error}"]) from None
+        raise ConfigError("notes", [f"template {path}: {error}"]) from None
 
 
 class _GoogleOnDemand:
@@ -110,13 +144,12 @@ class _GoogleOnDemand:
 
 
 def build_source(
-    calendar: CalendarSettings, settings: Settings, google: _GoogleOnDemand
+    calendar: CalendarSettings, zone: tzinfo, google: _GoogleOnDemand
 ) -> CalendarSource:
     """The calendar connector for one `[[calendar]]` table."""
     if calendar.kind == "google":
         return GoogleCalendar(calendar.name, google.session(), calendar.calendar_id)
-    default_tz = ZoneInfo(settings.you.timezone) if settings.you.timezone else None
-    return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=default_tz)
+    return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=zone)
 
 
 def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:
@@ -126,4 +159,4 @@ def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:
         return GmailMailbox(google.session())
     if drafts.path is None:
         raise ConfigError("drafts", ["a maildir needs the path of its Drafts folder"])
-    return MaildirMailbox(drafts.path, drafts.sent_path)
+    return MaildirMailbox(drafts.path, drafts.sent_path, drafts.inbox_path)

@@ -6,12 +6,14 @@ Pure: built from ledger records, `now` and the drafts' links.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from daemon.model import DraftKey, DraftRecord, DraftStatus
+from daemon.checkins import CheckInRules, check_in_time
+from daemon.deadline import OVERDUE, next_stage
+from daemon.model import THANKS, Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId
 
 
 class Stage(enum.StrEnum):
@@ -23,7 +25,7 @@ class Stage(enum.StrEnum):
     DONE = "done"
 
 
-_DONE = frozenset({DraftStatus.SENT, DraftStatus.DELETED})
+_DONE = frozenset({DraftStatus.SENT, DraftStatus.DELETED, DraftStatus.ANSWERED})
 
 
 def stage_of(record: DraftRecord, now: datetime, remind_before_hours: Iterable[float]) -> Stage:
@@ -44,6 +46,9 @@ class StatusRow:
     stage: Stage
     time_left: timedelta
     draft: str
+    last_reminder: str = ""
+    next_action: str = ""
+    next_at: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The stable JSON shape other tools rely on."""
@@ -63,6 +68,11 @@ class StatusRow:
             "draft": self.draft,
             "problems": list(r.problems),
             "last_error": r.last_error,
+            "purpose": r.key.purpose,
+            "late": r.late,
+            "last_reminder": self.last_reminder or None,
+            "next_action": self.next_action or None,
+            "next_at": self.next_at.isoformat() if self.next_at else None,
         }
 
 
@@ -71,13 +81,26 @@ def status_rows(
     now: datetime,
     links: Mapping[DraftKey, str],
     remind_before_hours: Iterable[float],
+    delivered: Mapping[InterviewId, Sequence[Delivered]] | None = None,
+    check_ins: CheckInRules | None = None,
 ) -> list[StatusRow]:
     """Every tracked draft: failed ones first, then by deadline, finished ones last."""
     hours = tuple(remind_before_hours)
-    rows = [
-        StatusRow(r, stage_of(r, now, hours), r.deadline - now, links.get(r.key, r.draft_ref))
-        for r in records
-    ]
+    rows = []
+    for r in records:
+        stages = [d.stage for d in (delivered or {}).get(r.key.interview, ())]
+        action, at = next_step(r, now, hours, stages, check_ins)
+        rows.append(
+            StatusRow(
+                r,
+                stage_of(r, now, hours),
+                r.deadline - now,
+                links.get(r.key, r.draft_ref),
+                last_reminder=stages[-1] if stages and r.status is DraftStatus.DRAFTED else "",
+                next_action=action,
+                next_at=at,
+            )
+        )
     return sorted(
         rows,
         key=lambda row: (
@@ -86,6 +109,28 @@ def status_rows(
             row.record.deadline,
         ),
     )
+
+
+def next_step(
+    record: DraftRecord,
+    now: datetime,
+    remind_before_hours: Sequence[float],
+    delivered_stages: Sequence[str],
+    check_ins: CheckInRules | None,
+) -> tuple[str, datetime | None]:
+    """What the daemon will do next about this draft, and when (None: at the next cycle)."""
+    if record.status is DraftStatus.CREATING:
+        return "try again to create the draft at the next check", None
+    if record.status is DraftStatus.DRAFTED:
+        coming = next_stage(record.deadline, now, remind_before_hours)
+        if coming is not None:
+            return f"remind you ({coming.name})", coming.at
+        if OVERDUE not in delivered_stages:
+            return f"remind you ({OVERDUE})", None
+        return "wait for you to send or delete it", None
+    if record.status is DraftStatus.SENT and record.key.purpose == THANKS and check_ins:
+        return "draft a check-in unless they reply first", check_in_time(record, check_ins)
+    return "", None
 
 
 def describe_time_left(left: timedelta) -> str:
@@ -112,6 +157,13 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
             f"    state: {r.status.value}   deadline: {_when(r.deadline, zone)}   {left}",
             f"    draft: {row.draft or '—'}",
         ]
+        if r.late:
+            lines.append("    late: drafted after its deadline had passed; still worth sending")
+        if row.last_reminder:
+            lines.append(f"    last reminder: {row.last_reminder}")
+        if row.next_action:
+            when = f" on {_when(row.next_at, zone)}" if row.next_at else ""
+            lines.append(f"    next: {row.next_action}{when}")
         lines += [f"    check: {problem}" for problem in r.problems]
         if r.last_error and r.status is not DraftStatus.DRAFTED:
             lines.append(f"    error: {r.last_error}")
@@ -124,7 +176,10 @@ def _when(moment: datetime, zone: tzinfo | None) -> str:
 
 
 def _tag(row: StatusRow) -> str:
-    return "FAILED" if row.record.status is DraftStatus.FAILED else row.stage.value
+    if row.record.status is DraftStatus.FAILED:
+        return "FAILED"
+    kind = "check-in " if row.record.key.purpose != THANKS else ""
+    return f"{kind}{row.stage.value}"
 
 
 def summary_line(records: Iterable[DraftRecord], alerts: Mapping[str, str], now: datetime) -> str:
@@ -135,8 +190,10 @@ def summary_line(records: Iterable[DraftRecord], alerts: Mapping[str, str], now:
     if not waiting:
         return "watching the calendars; no drafts waiting"
     failed = sum(r.status is DraftStatus.FAILED for r in waiting)
+    overdue = sum(now >= r.deadline for r in waiting)
     soonest = min(waiting, key=lambda r: r.deadline)
     left = describe_time_left(soonest.deadline - now)
     text = f"{len(waiting)} draft{'s' if len(waiting) != 1 else ''} waiting"
     text += f"; next deadline {soonest.recipient_name or soonest.recipient_email} ({left})"
+    text += f"; {overdue} overdue" if overdue else ""
     return text + (f"; {failed} failed" if failed else "")

@@ -4,56 +4,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from email.message import EmailMessage
 
 import pytest
 from builders import ME, NOW, YOU, event, person
+from memory_mailbox import MemoryMailbox
 
 from daemon.compose import default_template
 from daemon.detect import finished_interviews
-from daemon.executor import create, execute
+from daemon.executor import Channels, create, execute
 from daemon.ledger import Ledger, LedgerError
 from daemon.model import DraftKey, DraftStatus, key_for
 from daemon.plan import CreateDraft, Drafting, Reconcile, RecordOutcome, plan
 from daemon.protocols import ConnectorError, CreatedDraft, DraftState
 
 DRAFTING = Drafting(YOU, default_template(), deadline_hours=24)
-
-
-class MemoryMailbox:
-    """A mailbox in a dict, with switches to make it fail the way real ones do."""
-
-    def __init__(self) -> None:
-        self.drafts: dict[str, EmailMessage] = {}
-        self.states: dict[str, DraftState] = {}
-        self.fail_create: Exception | None = None
-        self.lose_response = False
-
-    def create_draft(self, message: EmailMessage) -> str:
-        if self.fail_create:
-            raise self.fail_create
-        ref = f"d{len(self.drafts) + 1}"
-        self.drafts[ref] = message
-        self.states[ref] = DraftState.PENDING
-        if self.lose_response:
-            raise ConnectorError("connection dropped after the draft was stored")
-        return ref
-
-    def check_ready(self) -> None:
-        pass
-
-    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
-        def same(m: EmailMessage) -> bool:
-            edited = to and subject and (str(m["To"].addresses[0].addr_spec), m["Subject"])
-            return m["Message-ID"] == message_id or edited == (to, subject)
-
-        return next((r for r, m in self.drafts.items() if same(m)), None)
-
-    def draft_state(self, draft: CreatedDraft) -> DraftState:
-        return self.states[draft.ref]
-
-    def draft_link(self, ref: str) -> str:
-        return f"memory:{ref}"
+CHANNELS = Channels(YOU, by_mail=False)
 
 
 @pytest.fixture
@@ -90,7 +55,7 @@ def cycle(ledger, mailbox, now=NOW, found=None):
     actions = plan(
         now, found if found is not None else interviews(PANEL), records, observed, DRAFTING
     )
-    execute(actions, ledger, mailbox, now)
+    execute(actions, ledger, mailbox, now, CHANNELS)
     return actions
 
 
@@ -172,7 +137,7 @@ def test_an_unexpected_error_in_one_action_does_not_stop_the_others(ledger):
     mailbox = MemoryMailbox()
     [first, second] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
     broken = replace(first, message=replace(first.message, to_email="a@b.example, c@d.example"))
-    outcome = execute([broken, second], ledger, mailbox, NOW)
+    outcome = execute([broken, second], ledger, mailbox, NOW, CHANNELS)
     assert len(outcome.failed) == 1 and len(outcome.drafted) == 1
     assert "UnsafeDraftError" in ledger.records()[first.record.key].last_error
 
@@ -224,7 +189,7 @@ def test_the_record_carries_the_deadline_in_the_events_zone_and_the_proofreading
     assert record.deadline == PANEL.end + timedelta(hours=24)
     assert record.deadline.utcoffset() == PANEL.end.utcoffset()
     assert "placeholder left in: [a topic you discussed]" in record.problems
-    execute([action], ledger, MemoryMailbox(), NOW)
+    execute([action], ledger, MemoryMailbox(), NOW, CHANNELS)
     stored = ledger.records()[record.key]
     assert (stored.deadline, stored.problems, stored.status) == (
         record.deadline,

@@ -186,3 +186,29 @@ def test_a_missing_sign_in_is_reported_even_with_nothing_to_ask_gmail(google_fak
     result = followup(config, env, "run", "--once")
     assert result.returncode == 78
     assert "! Google sign-in needed" in followup(config, env, "status").stdout
+
+
+def test_reminders_reach_the_gmail_account_even_when_you_wrote_another_address(google_fake, setup):
+    config, env, _store = setup
+    config.write_text(
+        config.read_text().replace(
+            'email = "me@example.com"', 'email = "alex@example.org"\naliases = ["me@example.com"]'
+        )
+    )
+    followup(config, env, "run", "--once")
+    late = "2026-11-27T12:00:00+00:00"  # 3.5 h before the deadline: the 6 h stage is due
+    result = subprocess.run(
+        [sys.executable, "-m", "daemon", "run", "--once", "--config", str(config), "--now", late],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [reminder] = [
+        m for m in google_fake.messages("SENT") if "Thank-you notes" in str(m.email["Subject"])
+    ]
+    assert str(reminder.email["To"]) == "Alex Rivera <me@example.com>"
+    assert "José Müller <jose@acme.example>" in reminder.email.get_content()
+    assert google_fake.messages("INBOX")  # delivered to the account itself

@@ -102,8 +102,11 @@ def test_ready_watchdog_status_and_stopping(home, systemd):
     process = start(home, systemd.path, watchdog_usec=400_000)
     try:
         ready = systemd.wait_for("READY=1")
-        assert "STATUS=3 drafts waiting; next deadline Sam Taylor" in ready[-1]
-        assert len(list((home / "Drafts" / "cur").iterdir())) == 3
+        assert (
+            "STATUS=5 drafts waiting; next deadline Dana White (6h 00m late); 1 overdue"
+            in (ready[-1])
+        )
+        assert len(list((home / "Drafts" / "cur").iterdir())) == 5
         systemd.collect(1.0)  # pings come at half the 0.4 s interval, from the idle loop
         assert sum(m == "WATCHDOG=1" for m in systemd.messages) >= 3
     finally:

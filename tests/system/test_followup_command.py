@@ -159,17 +159,27 @@ def test_now_needs_an_offset(config, home):
     assert result.returncode == 2 and "give an offset" in result.stderr
 
 
-def test_demo_writes_drafts_and_prints_the_status(home, tmp_path):
+def test_demo_writes_drafts_in_every_stage_with_reminders(home, tmp_path):
     result = followup("demo", "--dir", str(tmp_path / "demo"), env=home)
     out = result.stdout
-    assert "3 new drafts" in out
-    for who in ("Priya Raman", "José Müller", "Sam Taylor"):
-        assert who in out
-    assert "[due-soon] Sam Taylor" in out and "[ok] Priya Raman" in out
-    cur = tmp_path / "demo" / "Mail" / "Drafts" / "cur"
-    assert len(list(cur.iterdir())) == 3
+    assert "5 new drafts" in out
+    assert "[overdue] Dana White" in out and "late: drafted after its deadline" in out
+    assert "[due-soon] Sam Taylor" in out and "last reminder: 6h" in out
+    assert "[ok] Priya Raman" in out and "[ok] José Müller" in out
+    assert "[done] Art Vandelay" in out and "next: draft a check-in unless they reply" in out
+    mail = tmp_path / "demo" / "Mail"
+    assert len(list((mail / "Drafts" / "cur").iterdir())) == 4  # one was "sent"
+    reminders = [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in (mail / "INBOX" / "new").iterdir()
+    ]
+    assert sorted(str(m["Subject"]) for m in reminders) == [
+        "Thank-you notes to send: Hooli – Phone Screen",
+        "Thank-you notes to send: Interview with Globex – Hiring Manager",
+    ]
     again = followup("demo", "--dir", str(tmp_path / "demo"), env=home)
-    assert "3 new drafts" in again.stdout and len(list(cur.iterdir())) == 3
+    assert "5 new drafts" in again.stdout
+    assert len(list((mail / "Drafts" / "cur").iterdir())) == 4
 
 
 def test_demo_refuses_to_empty_a_folder_it_did_not_make(home, tmp_path):

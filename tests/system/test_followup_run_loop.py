@@ -50,11 +50,11 @@ def wait_for_drafts(folder: Path, count: int, process: subprocess.Popen[str]) ->
 @pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
 def test_the_daemon_drafts_keeps_running_and_stops_cleanly(tmp_path, stop_with):
     process, drafts = start_daemon(tmp_path)
-    wait_for_drafts(drafts, 3, process)
+    wait_for_drafts(drafts, 5, process)
     assert process.poll() is None  # still running after its first cycle
     process.send_signal(stop_with)
     _out, err = process.communicate(timeout=10)
     assert process.returncode == 0, err
     assert f"received {signal.Signals(stop_with).name}, stopping" in err
     assert "Traceback" not in err
-    assert len(list(drafts.iterdir())) == 3
+    assert len(list(drafts.iterdir())) == 5

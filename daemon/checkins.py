@@ -1,0 +1,135 @@
+"""After the thank-you is sent: wait for a reply, and draft one polite check-in if none comes.
+
+Pure. A sent note is watched until the company answers (then nothing more is
+done) or until the check-in is due: the morning after a decision date the
+interview notes mention ("they'll decide by Friday"), else a number of
+business days after sending. The check-in is a draft in the same thread, and
+is flagged and reminded of like a thank-you.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
+
+from daemon.actions import Answered, CreateDraft
+from daemon.compose import Template, compose_check_in
+from daemon.deadline import check_in_due, decision_date
+from daemon.message import DraftMessage, message_id_for
+from daemon.model import CHECK_IN, THANKS, DraftKey, DraftRecord, DraftStatus, You
+from daemon.proofread import placeholders
+from daemon.protocols import SentNote
+
+
+@dataclass(frozen=True)
+class CheckInRules:
+    """When and how to check in: after `business_days`, in the user's `zone`."""
+
+    business_days: int
+    zone: tzinfo
+    template: Template
+    deadline_hours: float
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What the mailbox says of a sent thank-you: its sent copy, and whether they replied."""
+
+    note: SentNote
+    replied: bool
+
+
+# After this long without an answer a sent note is no longer watched.
+WATCH_FOR = timedelta(days=30)
+
+
+def awaiting_reply(records: Iterable[DraftRecord], now: datetime) -> list[DraftRecord]:
+    """Sent thank-yous whose thread is still watched for an answer."""
+    return [
+        r
+        for r in records
+        if r.key.purpose == THANKS
+        and r.status is DraftStatus.SENT
+        and r.sent_at is not None
+        and now - r.sent_at < WATCH_FOR
+    ]
+
+
+def check_in_time(record: DraftRecord, rules: CheckInRules) -> datetime | None:
+    """When the check-in for a sent thank-you is due, if it was sent."""
+    if record.sent_at is None:
+        return None
+    decision = decision_date(record.notes, record.ended_at.astimezone(rules.zone).date())
+    return check_in_due(record.sent_at, rules.business_days, decision, rules.zone)
+
+
+def plan_check_ins(
+    now: datetime,
+    records: Iterable[DraftRecord],
+    watched: Mapping[DraftKey, Watched],
+    you: You,
+    rules: CheckInRules,
+) -> list[Answered | CreateDraft]:
+    """Stop watching what was answered; draft (or retry) the check-ins that came due."""
+    records = list(records)
+    by_key = {r.key: r for r in records}
+    actions: list[Answered | CreateDraft] = []
+    for thanks in awaiting_reply(records, now):
+        seen = watched.get(thanks.key)
+        if seen is None:
+            continue  # the sent copy was not found: nothing to reply to
+        if seen.replied:
+            actions.append(Answered(thanks.key))
+            continue
+        earlier = by_key.get(replace(thanks.key, purpose=CHECK_IN))
+        if earlier is not None and earlier.status is not DraftStatus.CREATING:
+            continue  # drafted once, ever
+        due = check_in_time(thanks, rules)
+        if earlier is not None or (due is not None and now >= due):
+            actions.append(check_in_draft(now, thanks, seen.note, you, rules, earlier))
+    return actions
+
+
+def check_in_draft(
+    now: datetime,
+    thanks: DraftRecord,
+    note: SentNote,
+    you: You,
+    rules: CheckInRules,
+    earlier: DraftRecord | None = None,
+) -> CreateDraft:
+    """The check-in draft replying to `thanks`, with its own record and deadline.
+
+    `earlier` is the record of an attempt that did not finish: the new one
+    keeps its attempts and deadline, and the draft it may have left is looked for.
+    """
+    key = replace(thanks.key, purpose=CHECK_IN)
+    composed = compose_check_in(thanks, you, rules.template)
+    message = DraftMessage(
+        from_name=you.name,
+        from_email=you.email,
+        to_name=thanks.recipient_name,
+        to_email=thanks.recipient_email,
+        subject=composed.subject,
+        body=composed.body,
+        message_id=message_id_for(key, you.email),
+        date=now,
+        references=(note.message_id,),
+    )
+    record = replace(
+        thanks,
+        key=key,
+        status=DraftStatus.CREATING,
+        deadline=earlier.deadline if earlier else now + timedelta(hours=rules.deadline_hours),
+        message_id=message.message_id,
+        subject=composed.subject,
+        problems=tuple(placeholders(f"{composed.subject}\n{composed.body}")),
+        draft_ref="",
+        attempts=earlier.attempts if earlier else 0,
+        last_error="",
+        created_at=earlier.created_at if earlier else now,
+        sent_at=None,
+        notes="",
+    )
+    return CreateDraft(record, message, recovering=earlier is not None, reply_to=note)

@@ -1,0 +1,107 @@
+"""Reminders about unsent drafts: which interview needs one now, and the mail that says so.
+
+Pure. Reminders are per interview, so a panel of three gets one mail listing
+its three notes, and all of an interview's reminders share one thread. A
+reminder covers the drafts still waiting; it stops once every one of them is
+sent or deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+from daemon.actions import Remind
+from daemon.deadline import OVERDUE, QuietHours, delivery_time, due_stage
+from daemon.message import DraftMessage
+from daemon.model import Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId, You
+from daemon.status import describe_time_left
+
+
+def plan_reminders(
+    now: datetime,
+    records: Iterable[DraftRecord],
+    delivered: Mapping[InterviewId, Sequence[Delivered]],
+    remind_before_hours: Sequence[float],
+    quiet: QuietHours | None,
+) -> list[Remind]:
+    """The reminders due now, one per interview with drafts still waiting."""
+    waiting: dict[InterviewId, list[DraftRecord]] = {}
+    for record in records:
+        if record.status is DraftStatus.DRAFTED:
+            waiting.setdefault(record.key.interview, []).append(record)
+    reminders = []
+    for interview, drafts in sorted(waiting.items()):
+        earlier = delivered.get(interview, ())
+        deadline = min(draft.deadline for draft in drafts)
+        stage = due_stage(deadline, now, remind_before_hours, [d.stage for d in earlier])
+        if stage is None or (quiet and delivery_time(stage, deadline, now, quiet) > now):
+            continue
+        first = earlier[0] if earlier else None
+        reminders.append(
+            Remind(
+                interview,
+                stage,
+                tuple(sorted(drafts, key=lambda d: d.recipient_email)),
+                thread=first.thread if first else "",
+                thread_root=first.message_id if first else "",
+            )
+        )
+    return reminders
+
+
+def reminder_message_id(interview: InterviewId, stage: str, your_email: str) -> str:
+    """The Message-ID of one reminder mail, stable for its interview and stage."""
+    domain = your_email.rpartition("@")[2] or "interview-followup.invalid"
+    return f"<followup.remind.{interview.marker}.{stage}@{domain}>"
+
+
+def reminder_mail(
+    remind: Remind, you: You, now: datetime, links: Mapping[DraftKey, str], to: str = ""
+) -> DraftMessage:
+    """The short mail to yourself for one reminder: who, time left, what to fix, where.
+
+    `to` is the mailbox's own address where it has one (the Gmail account may
+    differ from `[you] email`); else `[you] email`.
+    """
+    first = remind.drafts[0]
+    deadline = min(d.deadline for d in remind.drafts)
+    return DraftMessage(
+        from_name="interview-followup",
+        from_email=to or you.email,
+        to_name=you.name,
+        to_email=to or you.email,
+        subject=f"Thank-you notes to send: {first.event_title}",
+        body=reminder_text(remind, now, deadline, links),
+        message_id=reminder_message_id(remind.interview, remind.stage.name, you.email),
+        date=now,
+        references=(remind.thread_root,) if remind.thread_root else (),
+    )
+
+
+def reminder_text(
+    remind: Remind, now: datetime, deadline: datetime, links: Mapping[DraftKey, str]
+) -> str:
+    """The body of a reminder (also the desktop notification's text)."""
+    first = remind.drafts[0]
+    when = deadline.strftime("%a %d %b %H:%M (UTC%z)")
+    if remind.stage.name == OVERDUE:
+        opening = (
+            f"The 24 hours to thank your interviewers for {first.event_title!r} passed at {when}."
+        )
+        opening += " A late note is still worth sending."
+    else:
+        left = describe_time_left(deadline - now)
+        opening = f"{left} to thank your interviewers for {first.event_title!r} (until {when})."
+    lines = [opening, ""]
+    for draft in remind.drafts:
+        who = (
+            f"{draft.recipient_name} <{draft.recipient_email}>"
+            if draft.recipient_name
+            else (draft.recipient_email)
+        )
+        lines.append(f"- {who}")
+        lines.append(f"  open: {links.get(draft.key, draft.draft_ref)}")
+        lines += [f"  to fix: {problem}" for problem in draft.problems]
+    lines += ["", "You get one reminder per stage; they stop once every note is sent or deleted."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,65 @@
+"""A mailbox in memory for tests of the core: drafts, states, sent notes, replies, self-mail."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
+
+
+class MemoryMailbox:
+    """Implements the Mailbox Protocol in dicts, with switches to fail as real ones do."""
+
+    def __init__(self) -> None:
+        self.drafts: dict[str, EmailMessage] = {}
+        self.states: dict[str, DraftState] = {}
+        self.replies: set[str] = set()  # Message-IDs of sent notes someone answered
+        self.self_mail: list[tuple[EmailMessage, str]] = []  # (message, thread)
+        self.reply_to: dict[str, SentNote | None] = {}
+        self.fail_create: Exception | None = None
+        self.fail_self_mail: Exception | None = None
+        self.lose_response = False
+
+    def check_ready(self) -> None:
+        pass
+
+    def create_draft(self, message: EmailMessage, reply_to: SentNote | None = None) -> str:
+        if self.fail_create:
+            raise self.fail_create
+        ref = f"d{len(self.drafts) + 1}"
+        self.drafts[ref] = message
+        self.states[ref] = DraftState.PENDING
+        self.reply_to[ref] = reply_to
+        if self.lose_response:
+            raise ConnectorError("connection dropped after the draft was stored")
+        return ref
+
+    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
+        def same(m: EmailMessage) -> bool:
+            edited = to and subject and (str(m["To"].addresses[0].addr_spec), m["Subject"])
+            return m["Message-ID"] == message_id or edited == (to, subject)
+
+        return next((r for r, m in self.drafts.items() if same(m)), None)
+
+    def draft_state(self, draft: CreatedDraft) -> DraftState:
+        return self.states[draft.ref]
+
+    def draft_link(self, ref: str) -> str:
+        return f"memory:{ref}"
+
+    def sent_note(self, draft: CreatedDraft) -> SentNote | None:
+        sent = self.states.get(draft.ref) is DraftState.SENT
+        return SentNote(draft.message_id, thread=f"t-{draft.ref}") if sent else None
+
+    def has_reply(self, note: SentNote, correspondent: str) -> bool:
+        return note.message_id in self.replies
+
+    def self_address(self) -> str:
+        return ""
+
+    def send_to_self(self, message: EmailMessage, thread: str = "") -> str:
+        if self.fail_self_mail:
+            raise self.fail_self_mail
+        thread = thread or f"self-{len(self.self_mail) + 1}"
+        self.self_mail.append((message, thread))
+        return thread
