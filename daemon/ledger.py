@@ -51,11 +51,12 @@ CREATE TABLE IF NOT EXISTS reminders (
     source TEXT NOT NULL,
     uid TEXT NOT NULL,
     occurrence TEXT NOT NULL,
+    purpose TEXT NOT NULL,
     stage TEXT NOT NULL,
     delivered_at TEXT NOT NULL,
     message_id TEXT NOT NULL,
     thread TEXT NOT NULL,
-    PRIMARY KEY (source, uid, occurrence, stage)
+    PRIMARY KEY (source, uid, occurrence, purpose, stage)
 );
 CREATE TABLE IF NOT EXISTS alerts (
     name TEXT PRIMARY KEY,
@@ -146,7 +147,7 @@ class Ledger:
         """A reminder stage reached the user: never again for this interview."""
         with self._transaction():
             self._db.execute(
-                "INSERT OR IGNORE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (*_interview_columns(interview), stage, now.isoformat(), message_id, thread),
             )
 
@@ -154,9 +155,9 @@ class Ledger:
         """Every reminder delivered, by interview, oldest first."""
         found: dict[InterviewId, list[Delivered]] = {}
         rows = self._db.execute("SELECT * FROM reminders ORDER BY delivered_at")
-        for source, uid, occurrence, stage, at, message_id, thread in rows:
+        for source, uid, occurrence, purpose, stage, at, message_id, thread in rows:
             reminder = Delivered(stage, datetime.fromisoformat(at), message_id, thread)
-            found.setdefault(InterviewId(source, uid, occurrence), []).append(reminder)
+            found.setdefault(InterviewId(source, uid, occurrence, purpose), []).append(reminder)
         return found
 
     def note_error(self, key: DraftKey, error: str, now: datetime) -> None:
@@ -230,8 +231,8 @@ def _key_columns(key: DraftKey) -> dict[str, str]:
     }
 
 
-def _interview_columns(interview: InterviewId) -> tuple[str, str, str]:
-    return interview.source, interview.uid, interview.occurrence
+def _interview_columns(interview: InterviewId) -> tuple[str, str, str, str]:
+    return interview.source, interview.uid, interview.occurrence, interview.purpose
 
 
 def _columns(record: DraftRecord) -> dict[str, object]:

@@ -144,8 +144,8 @@ class DraftKey:
 
     @property
     def interview(self) -> InterviewId:
-        """The interview occurrence this draft belongs to."""
-        return InterviewId(self.source, self.uid, self.occurrence)
+        """The interview occurrence (and the purpose: thanks or check-in) this draft is for."""
+        return InterviewId(self.source, self.uid, self.occurrence, self.purpose)
 
     @property
     def marker(self) -> str:
@@ -157,16 +157,18 @@ class DraftKey:
 
 @dataclass(frozen=True, order=True)
 class InterviewId:
-    """One occurrence of one interview in one calendar: what reminders are about."""
+    """One occurrence of one interview in one calendar, and which of its notes
+    (thanks or check-in): what a series of reminders is about."""
 
     source: str
     uid: str
     occurrence: str
+    purpose: str = THANKS
 
     @property
     def marker(self) -> str:
         """A stable token for the interview, for its reminder mails' Message-IDs."""
-        fields = [self.source, self.uid, self.occurrence]
+        fields = [self.source, self.uid, self.occurrence, self.purpose]
         return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:32]
 
 

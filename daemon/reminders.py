@@ -14,7 +14,16 @@ from datetime import datetime
 from daemon.actions import Remind
 from daemon.deadline import OVERDUE, QuietHours, delivery_time, due_stage
 from daemon.message import DraftMessage
-from daemon.model import Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId, You
+from daemon.model import (
+    CHECK_IN,
+    THANKS,
+    Delivered,
+    DraftKey,
+    DraftRecord,
+    DraftStatus,
+    InterviewId,
+    You,
+)
 from daemon.status import describe_time_left
 
 
@@ -50,6 +59,9 @@ def plan_reminders(
     return reminders
 
 
+_WHAT = {THANKS: "thank-you notes", CHECK_IN: "check-in"}
+
+
 def reminder_message_id(interview: InterviewId, stage: str, your_email: str) -> str:
     """The Message-ID of one reminder mail, stable for its interview and stage."""
     domain = your_email.rpartition("@")[2] or "interview-followup.invalid"
@@ -71,7 +83,7 @@ def reminder_mail(
         from_email=to or you.email,
         to_name=you.name,
         to_email=to or you.email,
-        subject=f"Thank-you notes to send: {first.event_title}",
+        subject=f"{_WHAT[remind.interview.purpose].capitalize()} to send: {first.event_title}",
         body=reminder_text(remind, now, deadline, links),
         message_id=reminder_message_id(remind.interview, remind.stage.name, you.email),
         date=now,
@@ -85,14 +97,13 @@ def reminder_text(
     """The body of a reminder (also the desktop notification's text)."""
     first = remind.drafts[0]
     when = deadline.strftime("%a %d %b %H:%M (UTC%z)")
+    what = _WHAT[remind.interview.purpose]
     if remind.stage.name == OVERDUE:
-        opening = (
-            f"The 24 hours to thank your interviewers for {first.event_title!r} passed at {when}."
-        )
-        opening += " A late note is still worth sending."
+        opening = f"The time to send your {what} for {first.event_title!r} ran out at {when}."
+        opening += " Late, it is still worth sending."
     else:
         left = describe_time_left(deadline - now)
-        opening = f"{left} to thank your interviewers for {first.event_title!r} (until {when})."
+        opening = f"{left} to send your {what} for {first.event_title!r} (until {when})."
     lines = [opening, ""]
     for draft in remind.drafts:
         who = (

@@ -104,7 +104,7 @@ def test_the_reminder_mail_says_who_how_long_what_to_fix_and_where(tmp_path):
     )
     assert second["In-Reply-To"] == first["Message-ID"]
     body = second.get_content()
-    assert body.startswith("1h 30m left to thank your interviewers")
+    assert body.startswith("1h 30m left to send your thank-you notes for")
     assert "- Priya Raman <priya.raman@acme.example>" in body
     assert "  open: memory:d1" in body
     [record] = life.ledger.records().values()
@@ -210,13 +210,20 @@ def test_a_reply_from_the_company_ends_it(tmp_path):
     assert record.status is DraftStatus.ANSWERED
 
 
-def test_a_check_in_is_flagged_like_a_thank_you(tmp_path):
+def test_a_check_in_is_flagged_like_a_thank_you_even_after_its_reminders(tmp_path):
     end = datetime(2026, 11, 24, 15, 0, tzinfo=BERLIN)
     life = Life(tmp_path, end, drafting())
     life.cycle(end + timedelta(minutes=15))
-    sent(life, end + timedelta(hours=2))
+    # The thank-you went out late, after all three of its reminders.
+    assert life.cycle(end + timedelta(hours=18, minutes=30)) == ["6h"]
+    assert life.cycle(end + timedelta(hours=22, minutes=30)) == ["2h"]
+    assert life.cycle(end + timedelta(hours=25)) == ["overdue"]
+    sent(life, end + timedelta(hours=26))
     life.cycle(datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN))
     assert life.cycle(datetime(2026, 12, 1, 3, 0, tzinfo=BERLIN)) == ["6h"]
+    [(reminder, _)] = life.mailbox.self_mail[-1:]
+    assert reminder["Subject"] == "Check-in to send: Acme <> Alex – Technical Screen"
+    assert reminder.get_content().startswith("6h 00m left to send your check-in for")
 
 
 @pytest.mark.parametrize(
