@@ -178,7 +178,9 @@ class GmailMailbox:
         wanted = _Wanted(draft.message_id.strip(), draft.to, draft.subject)
         chosen = next((m for m in newest_first if wanted.matches(m)), None)
         chosen = chosen or next(iter(newest_first), None)
-        return SentNote(_message_id(chosen), ref.thread_id) if chosen else None
+        if chosen is None:
+            return None
+        return SentNote(_message_id(chosen), ref.thread_id, _header(chosen, "Subject"))
 
     def has_reply(self, note: SentNote, correspondent: str) -> bool:
         """Whether the note's thread holds a message from the interviewer.

@@ -141,7 +141,10 @@ class MaildirMailbox:
     def sent_note(self, draft: CreatedDraft) -> SentNote | None:
         """The Message-ID of the draft's copy in the Sent folder; None without one."""
         copy = self._sent_copy(draft)
-        return SentNote(_header_text(copy, "Message-ID").strip()) if copy is not None else None
+        if copy is None:
+            return None
+        message_id = _header_text(copy, "Message-ID").strip()
+        return SentNote(message_id, subject=_header_text(copy, "Subject"))
 
     def has_reply(self, note: SentNote, correspondent: str) -> bool:
         """Whether the inbox holds an answer to the note from the interviewer.

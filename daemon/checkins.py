@@ -61,6 +61,8 @@ def check_in_time(record: DraftRecord, rules: CheckInRules) -> datetime | None:
     if record.sent_at is None:
         return None
     decision = decision_date(record.notes, record.ended_at.astimezone(rules.zone).date())
+    if decision is not None and decision > record.sent_at.date() + WATCH_FOR - timedelta(days=2):
+        decision = None  # beyond the watch: the business-day rule still gives a check-in
     return check_in_due(record.sent_at, rules.business_days, decision, rules.zone)
 
 
@@ -105,7 +107,7 @@ def check_in_draft(
     keeps its attempts and deadline, and the draft it may have left is looked for.
     """
     key = replace(thanks.key, purpose=CHECK_IN)
-    composed = compose_check_in(thanks, you, rules.template)
+    composed = compose_check_in(thanks, you, rules.template, note.subject)
     message = DraftMessage(
         from_name=you.name,
         from_email=you.email,

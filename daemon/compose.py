@@ -100,8 +100,13 @@ def note_fields(interview: Interview, recipient: Recipient, you: You) -> dict[st
     }
 
 
-def compose_check_in(thanks: DraftRecord, you: You, template: Template) -> Note:
-    """The check-in replying to a sent thank-you, from what the ledger kept of it."""
+def compose_check_in(
+    thanks: DraftRecord, you: You, template: Template, sent_subject: str = ""
+) -> Note:
+    """The check-in replying to a sent thank-you, from what the ledger kept of it.
+
+    `sent_subject` is the subject the note went out with, when the mailbox knows it.
+    """
     first_name = Recipient(thanks.recipient_email, thanks.recipient_name).first_name
     fields = dict.fromkeys(FIELDS, "") | {
         "greeting_name": first_name or "there",
@@ -112,7 +117,7 @@ def compose_check_in(thanks: DraftRecord, you: You, template: Template) -> Note:
         "company_or_team": thanks.company or "your team",
         "role": thanks.role,
         "your_name": you.name,
-        "subject": re.sub(r"^(re:\s*)+", "", thanks.subject, flags=re.IGNORECASE),
+        "subject": re.sub(r"^(re:\s*)+", "", sent_subject or thanks.subject, flags=re.IGNORECASE),
     }
     subject = one_line(template.subject.substitute(fields))
     return Note(subject, _tidy(template.body.substitute(fields)))

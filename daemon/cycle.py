@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from daemon.checkins import Watched, awaiting_reply
 from daemon.detect import finished_interviews, next_interview_due
 from daemon.executor import Outcome, execute
 from daemon.ledger import Ledger
+from daemon.message import plain_message_id
 from daemon.model import DraftKey, DraftRecord, DraftStatus, Event
 from daemon.plan import plan
 from daemon.protocols import (
@@ -109,8 +110,11 @@ def watch_sent(
         )
         try:
             note = mailbox.sent_note(draft)
-            if note is not None:
-                watched[record.key] = Watched(note, mailbox.has_reply(note, record.recipient_email))
+            message_id = plain_message_id(note.message_id) if note else None
+            if note is None or message_id is None:
+                continue  # nothing a check-in could reply to
+            note = replace(note, message_id=message_id)
+            watched[record.key] = Watched(note, mailbox.has_reply(note, record.recipient_email))
         except SignInRequiredError:
             raise
         except ConnectorError as error:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 OVERDUE = "overdue"
 
@@ -26,8 +26,12 @@ class Stage:
 
 
 def stages_for(deadline: datetime, remind_before_hours: Iterable[float]) -> list[Stage]:
-    """Every reminder stage of a deadline, earliest first."""
-    before = [Stage(f"{h:g}h", deadline - timedelta(hours=h)) for h in remind_before_hours]
+    """Every reminder stage of a deadline, earliest first, each in real hours before it."""
+    utc = deadline.astimezone(UTC)
+    before = [
+        Stage(f"{h:g}h", (utc - timedelta(hours=h)).astimezone(deadline.tzinfo))
+        for h in remind_before_hours
+    ]
     return sorted([*before, Stage(OVERDUE, deadline)], key=lambda stage: stage.at)
 
 
@@ -100,24 +104,43 @@ def check_in_due(
     sent_at: datetime, business_days: int, decision: date | None, zone: tzinfo
 ) -> datetime:
     """When to draft a check-in if no reply came: the morning of the business day after
-    a decision date the notes mention, else `business_days` business days after sending."""
-    start = decision if decision is not None else sent_at.astimezone(zone).date()
-    days = 1 if decision is not None else business_days
-    day = start
-    while days:
+    a decision date the notes mention, else `business_days` business days after sending.
+
+    Never sooner than the morning of the business day after sending: a decision date
+    that passed before the note went out gives them a day to answer it.
+    """
+    sent_day = sent_at.astimezone(zone).date()
+    if decision is not None:
+        return _morning(_business_days_after(max(decision, sent_day), 1), zone)
+    return _morning(_business_days_after(sent_day, business_days), zone)
+
+
+def _business_days_after(day: date, count: int) -> date:
+    while count:
         day += timedelta(days=1)
-        days -= day.weekday() < 5
+        count -= day.weekday() < 5  # Monday to Friday count; weekends do not
+    return day
+
+
+def _morning(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=zone)
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# Someone will answer or decide (not "I'll update the README by Monday"), then by when.
 _DECISION = re.compile(
-    r"\b(?:decide|decision|decisions|hear back|get back|back to (?:me|you)|update|next steps?"
-    r"|respond|response|let (?:me|you) know)\w*\b[^.\n]{0,40}?\b(?:by|on|before|until)\s+"
-    r"(?P<when>[\w ,-]{3,30})",
+    r"\b(?:they|we|he|she|you|i)(?:'ll|’ll| will| should| would| expect to| plan to)?\s+"
+    r"(?:decide|make (?:a|their|the) decision|get back to (?:me|you|us)|hear back"
+    r"|let (?:me|you|us) know|come back to (?:me|you|us))\b[^.\n]{0,30}?"
+    r"\b(?:by|on|before)\s+(?P<when>[\w ,.-]{3,30})"
+    r"|\b(?:decision|answer|feedback)\s*(?:by|on|expected)?\s*:\s*(?P<labelled>[\w ,.-]{3,30})"
+    r"|\bhear back (?:by|on|before)\s+(?P<heard>[\w ,.-]{3,30})",
     re.IGNORECASE,
 )
 
@@ -125,36 +148,47 @@ _DECISION = re.compile(
 def decision_date(notes: str, interview_day: date) -> date | None:
     """A date the notes say a decision or answer will come by, if they name one.
 
-    Understands "they'll decide by Friday", "Decision by: 2026-12-04", "hear
-    back by Dec 4"; a weekday means the first one after the interview day.
+    Understands "they'll decide by Friday", "Decision by: 2026-12-04", "we'll
+    hear back by Dec 4"; an explicit date wins over a weekday, and a weekday
+    means the first one after the interview day. A date already past is ignored.
     """
-    match = _DECISION.search(notes) or re.search(
-        r"\bdecision\s*(?:by|on)?\s*:\s*(?P<when>[\w ,-]{3,30})", notes, re.IGNORECASE
-    )
-    return _date_in(match.group("when"), interview_day) if match else None
+    match = _DECISION.search(notes)
+    if match is None:
+        return None
+    when = match.group("when") or match.group("labelled") or match.group("heard")
+    found = _date_in(when, interview_day)
+    return found if found is not None and found >= interview_day else None
 
 
 def _date_in(text: str, after: date) -> date | None:
-    words = text.lower().replace(",", " ").split()
-    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    lowered = text.lower()
+    iso = re.search(r"(\d{4})-(\d{2})-(\d{2})", lowered)
     if iso:
         return _safe_date(int(iso[1]), int(iso[2]), int(iso[3]))
-    if words and words[0] in _WEEKDAYS:
-        days_ahead = (_WEEKDAYS.index(words[0]) - after.weekday() - 1) % 7 + 1
+    explicit = _month_day(lowered, after)
+    if explicit is not None:
+        return explicit
+    first = re.findall(r"[a-z]+", lowered)[:1]
+    if first and first[0] in _WEEKDAYS:
+        days_ahead = (_WEEKDAYS.index(first[0]) - after.weekday() - 1) % 7 + 1
         return after + timedelta(days=days_ahead)
-    if words and words[0] == "tomorrow":
+    if first == ["tomorrow"]:
         return after + timedelta(days=1)
-    return _month_day(words, after)
+    return None
 
 
-def _month_day(words: list[str], after: date) -> date | None:
-    month = next((i + 1 for w in words[:2] for i, m in enumerate(_MONTHS) if w.startswith(m)), 0)
-    day = next((int(d) for w in words[:2] if (d := re.sub(r"(st|nd|rd|th)$", "", w)).isdigit()), 0)
-    if not month or not day:
+def _month_day(text: str, after: date) -> date | None:
+    """ "Dec 4", "4 December", "December 4th": in the interview's year, or the next
+    when the date lies well before it (a December interview speaking of January)."""
+    match = re.search(rf"\b({_MONTH})\s+({_DAY})\b|\b({_DAY})\s+({_MONTH})(?!\w)", text)
+    if match is None:
         return None
-    found = _safe_date(after.year, month, day)
-    if found is not None and found < after:
-        found = _safe_date(after.year + 1, month, day)
+    month_word = (match[1] or match[4]).rstrip(".")
+    day_word = re.sub(r"\D", "", match[2] or match[3])
+    month = next((i + 1 for i, m in enumerate(_MONTHS) if m.startswith(month_word[:3])), 0)
+    found = _safe_date(after.year, month, int(day_word)) if month else None
+    if found is not None and found < after - timedelta(days=60):
+        found = _safe_date(after.year + 1, month, int(day_word))
     return found
 
 

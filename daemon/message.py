@@ -67,6 +67,14 @@ def message_id_for(key: DraftKey, your_email: str) -> str:
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,250}>")
 
 
+def plain_message_id(value: str) -> str | None:
+    """`value` as a `<id@host>` Message-ID fit for a header, or None when it is not one."""
+    text = value.strip()
+    if text and not text.startswith("<"):
+        text = f"<{text}>"  # some clients write it without the angle brackets
+    return text if _MESSAGE_ID.fullmatch(text) and "@" in text else None
+
+
 class UnsafeDraftError(ValueError):
     """The built draft does not read back as exactly the message intended."""
 

@@ -118,6 +118,20 @@ class Interview:
         return self.event.end
 
 
+@dataclass(frozen=True)
+class CreatedDraft:
+    """What the daemon remembers of a draft it created, to ask about it later.
+
+    `to` and `subject` let a mailbox recognise a sent copy whose Message-ID
+    the mail client replaced when it sent the draft.
+    """
+
+    ref: str
+    message_id: str
+    to: str
+    subject: str
+
+
 THANKS = "thanks"
 CHECK_IN = "check-in"
 
@@ -223,6 +237,11 @@ class DraftRecord:
     updated_at: datetime | None = None
     sent_at: datetime | None = None
     notes: str = ""  # the interview's notes, kept for a later check-in
+
+    @property
+    def identity(self) -> CreatedDraft:
+        """What a mailbox needs to find or judge this draft."""
+        return CreatedDraft(self.draft_ref, self.message_id, self.recipient_email, self.subject)
 
     @property
     def late(self) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from daemon.actions import Action, CreateDraft, Reconcile, RecordOutcome
+from daemon.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome
 from daemon.checkins import CheckInRules, Watched, plan_check_ins
 from daemon.compose import Template, compose_note
 from daemon.deadline import QuietHours
@@ -33,7 +33,7 @@ from daemon.model import (
     key_for,
 )
 from daemon.proofread import proofread
-from daemon.protocols import CreatedDraft, DraftState
+from daemon.protocols import DraftState
 from daemon.reminders import plan_reminders
 from daemon.text import one_line, plain_text
 
@@ -68,22 +68,26 @@ def plan(
             action = _for_recipient(now, interview, recipient, ledger.get(key), drafting)
             if action is not None:
                 actions.append(action)
-    actions.extend(
-        Reconcile(
-            key,
-            CreatedDraft("", record.message_id, record.recipient_email, record.subject),
-            record.last_error or "the interview left the calendar",
-        )
-        for key, record in sorted(ledger.items())
-        if record.status is DraftStatus.CREATING and key.purpose == THANKS and key not in wanted
-    )
     settled = [_as_observed(record, observed) for record in ledger.values()]
     if drafting.check_ins is not None:
-        actions += plan_check_ins(now, settled, watched or {}, drafting.you, drafting.check_ins)
+        follow_ups = plan_check_ins(now, settled, watched or {}, drafting.you, drafting.check_ins)
+        actions += follow_ups
+        wanted |= {a.record.key for a in follow_ups if isinstance(a, CreateDraft)}
+        answered = {a.key for a in follow_ups if isinstance(a, Answered)}
+        settled = [_answered(r, answered) for r in settled]
+    actions += [
+        Reconcile(key, record.identity, record.last_error or "the interview left the calendar")
+        for key, record in sorted(ledger.items())
+        if record.status is DraftStatus.CREATING and key not in wanted
+    ]
     actions += plan_reminders(
         now, _remindable(settled), delivered or {}, drafting.remind_before_hours, drafting.quiet
     )
     return actions
+
+
+def _answered(record: DraftRecord, answered: set[DraftKey]) -> DraftRecord:
+    return replace(record, status=DraftStatus.ANSWERED) if record.key in answered else record
 
 
 def _as_observed(record: DraftRecord, observed: Mapping[DraftKey, DraftState]) -> DraftRecord:

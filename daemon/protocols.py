@@ -14,6 +14,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
+from daemon.model import CreatedDraft as CreatedDraft  # re-exported: part of the Mailbox seam
 from daemon.model import Event
 
 
@@ -31,20 +32,6 @@ class DraftState(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DELETED = "deleted"
-
-
-@dataclass(frozen=True)
-class CreatedDraft:
-    """What the daemon remembers of a draft it created, to ask about it later.
-
-    `to` and `subject` let a mailbox recognise a sent copy whose Message-ID
-    the mail client replaced when it sent the draft.
-    """
-
-    ref: str
-    message_id: str
-    to: str
-    subject: str
 
 
 class CalendarSource(Protocol):
@@ -70,11 +57,13 @@ class SentNote:
 
     `message_id` is the Message-ID the sent copy carries (a mail client may
     have replaced the draft's); `thread` is the mailbox's own thread id where
-    it has one (Gmail), else "".
+    it has one (Gmail), else ""; `subject` is the subject it went out with
+    (the user may have edited it), which a reply must repeat to stay in its thread.
     """
 
     message_id: str
     thread: str = ""
+    subject: str = ""
 
 
 class Mailbox(Protocol):

@@ -544,7 +544,7 @@ def test_sent_note_has_no_thread_id(box: MaildirMailbox, drafts: Path, sent: Pat
     note = _sent_note_of(
         box, drafts, sent, [make_message(message_id="<the-draft@example.com>").as_bytes()]
     )
-    assert note == SentNote("<the-draft@example.com>", "")
+    assert note == SentNote("<the-draft@example.com>", "", SUBJECT)
 
 
 def test_sent_note_follows_a_message_id_the_client_replaced(

@@ -233,9 +233,17 @@ def test_a_check_in_is_flagged_like_a_thank_you_even_after_its_reminders(tmp_pat
         ("Decision by: 2026-12-04", date(2026, 12, 4)),
         ("We will get back to you by Dec 4th", date(2026, 12, 4)),
         ("hear back on Monday", date(2026, 11, 30)),
-        ("let you know by 3 December", date(2026, 12, 3)),
+        ("They will let you know by 3 December", date(2026, 12, 3)),
+        ("they'll let me know by Friday, Dec 11", date(2026, 12, 11)),  # the date wins
         ("Great chat about the billing rewrite.", None),
         ("decide by whenever", None),
+        ("I'll update the README by Monday", None),
+        ("We decided on Friday's agenda", None),
+        ("make decisions on Monday planning meetings", None),
+        ("respond to incidents by Friday", None),
+        ("let me know on 2 junior roles", None),
+        ("Next steps on 3 decisions", None),
+        ("They'll decide by Nov 20", None),  # already past: ignored
     ],
 )
 def test_decision_dates_are_read_from_the_notes(notes, expected):
@@ -247,6 +255,12 @@ def test_business_days_skip_weekends():
     assert check_in_due(sent_at, 7, None, BERLIN) == datetime(2026, 12, 8, 9, 0, tzinfo=BERLIN)
     decided = check_in_due(sent_at, 7, date(2026, 11, 27), BERLIN)  # "by Friday"
     assert decided == datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN)  # next business day
+
+
+def test_a_decision_date_before_sending_still_leaves_them_a_day():
+    sent_at = datetime(2026, 11, 30, 16, 0, tzinfo=BERLIN)  # Monday, sent late
+    decided = check_in_due(sent_at, 7, date(2026, 11, 25), BERLIN)  # "decide by Wednesday"
+    assert decided == datetime(2026, 12, 1, 9, 0, tzinfo=BERLIN)
 
 
 def test_a_stage_already_passed_is_never_delivered_after_a_later_one():

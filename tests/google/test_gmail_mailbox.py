@@ -205,7 +205,7 @@ def test_sent_note_is_the_sent_message_in_the_drafts_thread(google_fake, gmail):
     sent = google_fake.message(sent_id)
     google_fake.clear_requests()
     note = gmail.sent_note(draft)
-    assert note == SentNote(sent.message_id, sent.thread_id)
+    assert note == SentNote(sent.message_id, sent.thread_id, str(sent.email["Subject"]))
     assert note.message_id != draft.message_id
     assert note.thread == draft.ref.split("/")[1]
     [request] = google_fake.requests("gmail.users.threads.get")
@@ -263,7 +263,8 @@ def test_a_sent_check_in_is_told_from_the_note_it_answers(google_fake, gmail):
     # The note and its check-in share a thread; each is found as itself.
     assert gmail.sent_note(draft) == note
     answer = gmail.sent_note(check_in)
-    assert answer == SentNote(google_fake.message(sent_id).message_id, note.thread)
+    sent = google_fake.message(sent_id)
+    assert answer == SentNote(sent.message_id, note.thread, str(sent.email["Subject"]))
 
 
 def test_a_check_in_for_a_deleted_conversation_starts_its_own_thread(google_fake, gmail):
