@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from daemon.deadline import Stage
+from daemon.deadline import ReminderStage
 from daemon.message import DraftMessage
 from daemon.model import DraftKey, DraftRecord, DraftStatus, InterviewId
 from daemon.protocols import CreatedDraft, SentNote
@@ -57,10 +57,11 @@ class Remind:
     """Remind the user of an interview's waiting drafts at `stage`."""
 
     interview: InterviewId
-    stage: Stage
+    stage: ReminderStage
     drafts: tuple[DraftRecord, ...]
     thread: str  # the mailbox thread of earlier reminders, "" for the first
     thread_root: str  # the Message-ID the first reminder had, "" for the first
+    mail_only: bool = False  # the stage reached you; only its mail failed and is retried
 
 
 Action = CreateDraft | RecordOutcome | Reconcile | Remind | Answered

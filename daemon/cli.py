@@ -31,7 +31,13 @@ from daemon.logs import configure_logging
 from daemon.loop import run_forever
 from daemon.model import DraftKey, DraftRecord, DraftStatus
 from daemon.protocols import ConnectorError, SignInRequiredError
-from daemon.service import Service, build_service, client_secrets_path, token_path
+from daemon.service import (
+    Service,
+    build_service,
+    client_secrets_path,
+    token_path,
+    user_zone,
+)
 from daemon.status import StatusRow, render_table, status_rows
 from daemon.unit import UnitFiles
 
@@ -191,7 +197,8 @@ def _service(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    service = build_service(_settings(args))
+    settings = _settings(args)
+    service = build_service(settings)
     try:
         alerts = service.ledger.alerts()
         rows = _rows(service, _now(args))
@@ -202,7 +209,7 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
     else:
-        print(render_table(rows))
+        print(render_table(rows, user_zone(settings)))
     return 0
 
 
@@ -255,7 +262,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"Reminder mails to yourself: {mail / 'INBOX'}")
     print("To show a finished one, the demo moved the Vandelay note to Sent as if you had sent it.")
     print(f"Try: followup status --config {root / 'config.toml'}\n")
-    print(render_table(rows))
+    print(render_table(rows, user_zone(settings)))
     return 0
 
 

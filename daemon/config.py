@@ -144,9 +144,7 @@ def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settin
         deadline_hours=check.number(deadline, "deadline.hours", 24, 1, 24 * 14),
         remind_before_hours=_remind_before(check, deadline),
         quiet_hours=_quiet_hours(check, deadline),
-        check_in_business_days=int(
-            check.number(check_in, "check_in.after_business_days", 7, 0, 60)
-        ),
+        check_in_business_days=_whole_days(check, check_in),
         template=check.path(notes, "notes.template"),
         check_in_template=check.path(notes, "notes.check_in_template"),
         google=_google(check, google),
@@ -248,12 +246,24 @@ def _quiet_hours(check: _Checker, table: Mapping[str, Any]) -> tuple[time, time]
         return None
     try:
         start, end = (time.fromisoformat(v) for v in value)
+        if start.tzinfo or end.tzinfo:
+            raise ValueError("hours of your day, in your time zone: no offset")
     except (TypeError, ValueError):
         check.problem(
             "deadline.quiet_hours", 'expected ["HH:MM", "HH:MM"] (e.g. ["22:00", "07:00"]) or []'
         )
         return None
     return start, end
+
+
+def _whole_days(check: _Checker, table: Mapping[str, Any]) -> int:
+    value = table.get("after_business_days", 7)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 60:
+        check.problem(
+            "check_in.after_business_days", f"expected a whole number 0-60, got {value!r}"
+        )
+        return 7
+    return value
 
 
 _GOOGLE_KEYS = frozenset(

@@ -18,21 +18,21 @@ OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
-class Stage:
+class ReminderStage:
     """One reminder: its name (`6h`, `2h`, `overdue`) and when it comes due."""
 
     name: str
     at: datetime
 
 
-def stages_for(deadline: datetime, remind_before_hours: Iterable[float]) -> list[Stage]:
+def stages_for(deadline: datetime, remind_before_hours: Iterable[float]) -> list[ReminderStage]:
     """Every reminder stage of a deadline, earliest first, each in real hours before it."""
     utc = deadline.astimezone(UTC)
     before = [
-        Stage(f"{h:g}h", (utc - timedelta(hours=h)).astimezone(deadline.tzinfo))
+        ReminderStage(f"{h:g}h", (utc - timedelta(hours=h)).astimezone(deadline.tzinfo))
         for h in remind_before_hours
     ]
-    return sorted([*before, Stage(OVERDUE, deadline)], key=lambda stage: stage.at)
+    return sorted([*before, ReminderStage(OVERDUE, deadline)], key=lambda stage: stage.at)
 
 
 def due_stage(
@@ -40,7 +40,7 @@ def due_stage(
     now: datetime,
     remind_before_hours: Iterable[float],
     delivered: Iterable[str],
-) -> Stage | None:
+) -> ReminderStage | None:
     """The stage to deliver now: the latest one that came due, unless it (or a later
     one) already reached the user. Stages a downtime skipped are not delivered late."""
     stages = stages_for(deadline, remind_before_hours)
@@ -55,7 +55,7 @@ def due_stage(
 
 def next_stage(
     deadline: datetime, now: datetime, remind_before_hours: Iterable[float]
-) -> Stage | None:
+) -> ReminderStage | None:
     """The next stage still to come after `now`, if any."""
     return next((s for s in stages_for(deadline, remind_before_hours) if s.at > now), None)
 
@@ -86,7 +86,9 @@ class QuietHours:
         )
 
 
-def delivery_time(stage: Stage, deadline: datetime, now: datetime, quiet: QuietHours) -> datetime:
+def delivery_time(
+    stage: ReminderStage, deadline: datetime, now: datetime, quiet: QuietHours
+) -> datetime:
     """When a due reminder should reach the user: now, or when quiet hours end.
 
     A reminder before the deadline is not held back if the deadline would pass

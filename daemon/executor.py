@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from daemon.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome, Remind
 from daemon.ledger import Ledger
 from daemon.model import DraftKey, DraftStatus, You
 from daemon.protocols import ConnectorError, CreatedDraft, Mailbox, SignInRequiredError
-from daemon.reminders import reminder_mail, reminder_text
+from daemon.reminders import reminder_mail
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ class Channels:
     you: You
     by_mail: bool = True
     desktop: Desktop = lambda _title, _body: None
+    zone: tzinfo = UTC  # yours: the one reminders show times in
 
 
 @dataclass
@@ -146,19 +147,22 @@ def create(action: CreateDraft, ledger: Ledger, mailbox: Mailbox, now: datetime)
 def remind(
     action: Remind, ledger: Ledger, mailbox: Mailbox, now: datetime, channels: Channels
 ) -> None:
-    """Tell the user, once per stage: mail to self, desktop, journal; then record it."""
+    """Tell the user once per stage: desktop and journal first, then the mail to yourself.
+
+    The stage is recorded before the mail goes out, so a failing mail does not
+    silence the other channels and is retried alone at the next cycle.
+    """
     links = {d.key: _link(mailbox, d.draft_ref) for d in action.drafts}
-    mail = reminder_mail(action, channels.you, now, links, mailbox.self_address())
-    thread = ""
+    mail = reminder_mail(action, channels.you, now, links, mailbox.self_address(), channels.zone)
+    if not action.mail_only:
+        headline = mail.body.split("\n", 1)[0]
+        channels.desktop(mail.subject, headline)
+        log.warning("reminder (%s): %s", action.stage.name, headline)
+        mailed = not channels.by_mail  # nothing to send: the channel is done
+        ledger.record_reminder(action.interview, action.stage.name, now, mail.message_id, mailed)
     if channels.by_mail:
         thread = mailbox.send_to_self(mail.as_email(), action.thread)
-    deadline = min(d.deadline for d in action.drafts)
-    text = reminder_text(action, now, deadline, links)
-    channels.desktop(mail.subject, text.split("\n", 1)[0])
-    log.warning("reminder (%s): %s", action.stage.name, text.split("\n", 1)[0])
-    ledger.record_reminder(
-        action.interview, action.stage.name, now, mail.message_id, thread or action.thread
-    )
+        ledger.mark_mailed(action.interview, action.stage.name, thread or action.thread)
 
 
 def _link(mailbox: Mailbox, ref: str) -> str:

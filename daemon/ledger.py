@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS reminders (
     delivered_at TEXT NOT NULL,
     message_id TEXT NOT NULL,
     thread TEXT NOT NULL,
+    mailed INTEGER NOT NULL,
     PRIMARY KEY (source, uid, occurrence, purpose, stage)
 );
 CREATE TABLE IF NOT EXISTS alerts (
@@ -142,21 +143,30 @@ class Ledger:
         self._update(key, now, status=status.value, last_error=error, **sent)
 
     def record_reminder(
-        self, interview: InterviewId, stage: str, now: datetime, message_id: str, thread: str
+        self, interview: InterviewId, stage: str, now: datetime, message_id: str, mailed: bool
     ) -> None:
         """A reminder stage reached the user: never again for this interview."""
         with self._transaction():
             self._db.execute(
-                "INSERT OR IGNORE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (*_interview_columns(interview), stage, now.isoformat(), message_id, thread),
+                "INSERT OR IGNORE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*_interview_columns(interview), stage, now.isoformat(), message_id, "", mailed),
+            )
+
+    def mark_mailed(self, interview: InterviewId, stage: str, thread: str) -> None:
+        """The reminder's mail to yourself went out, in `thread`."""
+        with self._transaction():
+            self._db.execute(
+                "UPDATE reminders SET mailed = 1, thread = ? WHERE source = ? AND uid = ? "
+                "AND occurrence = ? AND purpose = ? AND stage = ?",
+                (thread, *_interview_columns(interview), stage),
             )
 
     def reminders(self) -> dict[InterviewId, list[Delivered]]:
         """Every reminder delivered, by interview, oldest first."""
         found: dict[InterviewId, list[Delivered]] = {}
         rows = self._db.execute("SELECT * FROM reminders ORDER BY delivered_at")
-        for source, uid, occurrence, purpose, stage, at, message_id, thread in rows:
-            reminder = Delivered(stage, datetime.fromisoformat(at), message_id, thread)
+        for source, uid, occurrence, purpose, stage, at, message_id, thread, mailed in rows:
+            reminder = Delivered(stage, datetime.fromisoformat(at), message_id, thread, mailed)
             found.setdefault(InterviewId(source, uid, occurrence, purpose), []).append(reminder)
         return found
 

@@ -257,3 +257,4 @@ class Delivered:
     delivered_at: datetime
     message_id: str
     thread: str
+    mailed: bool = True  # the mail to yourself went out (or there is no mail to send)

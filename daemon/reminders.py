@@ -9,10 +9,10 @@ sent or deleted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from daemon.actions import Remind
-from daemon.deadline import OVERDUE, QuietHours, delivery_time, due_stage
+from daemon.deadline import OVERDUE, QuietHours, ReminderStage, delivery_time, due_stage
 from daemon.message import DraftMessage
 from daemon.model import (
     CHECK_IN,
@@ -44,19 +44,34 @@ def plan_reminders(
         earlier = delivered.get(interview, ())
         deadline = min(draft.deadline for draft in drafts)
         stage = due_stage(deadline, now, remind_before_hours, [d.stage for d in earlier])
-        if stage is None or (quiet and delivery_time(stage, deadline, now, quiet) > now):
-            continue
-        first = earlier[0] if earlier else None
-        reminders.append(
-            Remind(
-                interview,
-                stage,
-                tuple(sorted(drafts, key=lambda d: d.recipient_email)),
-                thread=first.thread if first else "",
-                thread_root=first.message_id if first else "",
-            )
-        )
+        if stage is not None:
+            if quiet and delivery_time(stage, deadline, now, quiet) > now:
+                continue
+            reminders.append(_remind(interview, stage, drafts, earlier))
+        elif earlier and not earlier[-1].mailed:
+            last = earlier[-1]
+            retry = ReminderStage(last.stage, last.delivered_at)
+            reminders.append(_remind(interview, retry, drafts, earlier[:-1], mail_only=True))
     return reminders
+
+
+def _remind(
+    interview: InterviewId,
+    stage: ReminderStage,
+    drafts: list[DraftRecord],
+    earlier: Sequence[Delivered],
+    *,
+    mail_only: bool = False,
+) -> Remind:
+    threads = [d.thread for d in earlier if d.thread]
+    return Remind(
+        interview,
+        stage,
+        tuple(sorted(drafts, key=lambda d: d.recipient_email)),
+        thread=threads[-1] if threads else "",  # the latest: an older one may be gone
+        thread_root=earlier[0].message_id if earlier else "",
+        mail_only=mail_only,
+    )
 
 
 _WHAT = {THANKS: "thank-you notes", CHECK_IN: "check-in"}
@@ -69,7 +84,12 @@ def reminder_message_id(interview: InterviewId, stage: str, your_email: str) -> 
 
 
 def reminder_mail(
-    remind: Remind, you: You, now: datetime, links: Mapping[DraftKey, str], to: str = ""
+    remind: Remind,
+    you: You,
+    now: datetime,
+    links: Mapping[DraftKey, str],
+    to: str = "",
+    zone: tzinfo = UTC,
 ) -> DraftMessage:
     """The short mail to yourself for one reminder: who, time left, what to fix, where.
 
@@ -84,7 +104,7 @@ def reminder_mail(
         to_name=you.name,
         to_email=to or you.email,
         subject=f"{_WHAT[remind.interview.purpose].capitalize()} to send: {first.event_title}",
-        body=reminder_text(remind, now, deadline, links),
+        body=reminder_text(remind, now, deadline, links, zone),
         message_id=reminder_message_id(remind.interview, remind.stage.name, you.email),
         date=now,
         references=(remind.thread_root,) if remind.thread_root else (),
@@ -92,11 +112,15 @@ def reminder_mail(
 
 
 def reminder_text(
-    remind: Remind, now: datetime, deadline: datetime, links: Mapping[DraftKey, str]
+    remind: Remind,
+    now: datetime,
+    deadline: datetime,
+    links: Mapping[DraftKey, str],
+    zone: tzinfo = UTC,
 ) -> str:
-    """The body of a reminder (also the desktop notification's text)."""
+    """The body of a reminder; its first line is also the desktop notification's text."""
     first = remind.drafts[0]
-    when = deadline.strftime("%a %d %b %H:%M (UTC%z)")
+    when = deadline.astimezone(zone).strftime("%a %d %b %H:%M %Z")
     what = _WHAT[remind.interview.purpose]
     if remind.stage.name == OVERDUE:
         opening = f"The time to send your {what} for {first.event_title!r} ran out at {when}."

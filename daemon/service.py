@@ -60,7 +60,7 @@ def build_service(settings: Settings, sleep: Callable[[float], object] = time.sl
     ledger = Ledger(ledger_path(settings))
     # A Maildir can only mail a reminder into the inbox the configuration names.
     by_mail = settings.drafts.kind == "gmail" or settings.drafts.inbox_path is not None
-    channels = Channels(settings.you, by_mail, notify_desktop)
+    channels = Channels(settings.you, by_mail, notify_desktop, zone)
     return Service(settings, drafting, sources, mailbox, ledger, channels)
 
 
@@ -73,7 +73,9 @@ def build_drafting(settings: Settings, zone: tzinfo) -> Drafting:
     """Templates and rules for drafts, reminders and check-ins."""
     quiet = QuietHours(*settings.quiet_hours, zone) if settings.quiet_hours else None
     check_ins = None
-    if settings.check_in_business_days:
+    # A Maildir without an inbox cannot show a reply: a check-in would be drafted blindly.
+    sees_replies = settings.drafts.kind == "gmail" or settings.drafts.inbox_path is not None
+    if settings.check_in_business_days and sees_replies:
         template = load_template(settings.check_in_template, "check-in")
         check_ins = CheckInRules(
             settings.check_in_business_days, zone, template, settings.deadline_hours

@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from daemon.checkins import CheckInRules, check_in_time
+from daemon.checkins import WATCH_FOR, CheckInRules, check_in_time
 from daemon.deadline import OVERDUE, next_stage
-from daemon.model import THANKS, Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId
+from daemon.model import (
+    CHECK_IN,
+    THANKS,
+    Delivered,
+    DraftKey,
+    DraftRecord,
+    DraftStatus,
+    InterviewId,
+)
 
 
 class Stage(enum.StrEnum):
@@ -86,17 +94,20 @@ def status_rows(
 ) -> list[StatusRow]:
     """Every tracked draft: failed ones first, then by deadline, finished ones last."""
     hours = tuple(remind_before_hours)
+    records = list(records)
+    context = _Context.of(records)
     rows = []
     for r in records:
         stages = [d.stage for d in (delivered or {}).get(r.key.interview, ())]
-        action, at = next_step(r, now, hours, stages, check_ins)
+        action, at = next_step(r, now, hours, stages, check_ins, context)
+        last = stages[-1] if stages and r.status is DraftStatus.DRAFTED else ""
         rows.append(
             StatusRow(
                 r,
                 stage_of(r, now, hours),
                 r.deadline - now,
                 links.get(r.key, r.draft_ref),
-                last_reminder=stages[-1] if stages and r.status is DraftStatus.DRAFTED else "",
+                last_reminder=last,
                 next_action=action,
                 next_at=at,
             )
@@ -111,16 +122,37 @@ def status_rows(
     )
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What a row's next step depends on beyond itself: the other drafts of its interview."""
+
+    check_ins: frozenset[DraftKey] = frozenset()  # thank-yous that have a check-in
+    answered: frozenset[DraftKey] = frozenset()  # thank-yous the company replied to
+
+    @classmethod
+    def of(cls, records: Iterable[DraftRecord]) -> _Context:
+        records = list(records)
+        return cls(
+            frozenset(replace(r.key, purpose=THANKS) for r in records if r.key.purpose == CHECK_IN),
+            frozenset(r.key for r in records if r.status is DraftStatus.ANSWERED),
+        )
+
+
 def next_step(
     record: DraftRecord,
     now: datetime,
     remind_before_hours: Sequence[float],
     delivered_stages: Sequence[str],
     check_ins: CheckInRules | None,
+    context: _Context | None = None,
 ) -> tuple[str, datetime | None]:
     """What the daemon will do next about this draft, and when (None: at the next cycle)."""
+    context = context or _Context()
+    thanks = replace(record.key, purpose=THANKS)
     if record.status is DraftStatus.CREATING:
         return "try again to create the draft at the next check", None
+    if record.status is DraftStatus.DRAFTED and thanks in context.answered:
+        return "nothing: they replied, so you can delete this check-in", None
     if record.status is DraftStatus.DRAFTED:
         coming = next_stage(record.deadline, now, remind_before_hours)
         if coming is not None:
@@ -128,7 +160,10 @@ def next_step(
         if OVERDUE not in delivered_stages:
             return f"remind you ({OVERDUE})", None
         return "wait for you to send or delete it", None
-    if record.status is DraftStatus.SENT and record.key.purpose == THANKS and check_ins:
+    watching = record.sent_at is not None and now - record.sent_at < WATCH_FOR
+    if record.status is DraftStatus.SENT and record.key.purpose == THANKS and watching:
+        if check_ins is None or record.key in context.check_ins:
+            return "watch for their reply", None
         return "draft a check-in unless they reply first", check_in_time(record, check_ins)
     return "", None
 
@@ -186,7 +221,13 @@ def summary_line(records: Iterable[DraftRecord], alerts: Mapping[str, str], now:
     """One line for `systemctl status`: what needs the user, and the next deadline."""
     if alerts:
         return "; ".join(alerts.values())
-    waiting = [r for r in records if r.status not in _DONE]
+    records = list(records)
+    answered = {r.key for r in records if r.status is DraftStatus.ANSWERED}
+    waiting = [
+        r
+        for r in records
+        if r.status not in _DONE and replace(r.key, purpose=THANKS) not in answered
+    ]
     if not waiting:
         return "watching the calendars; no drafts waiting"
     failed = sum(r.status is DraftStatus.FAILED for r in waiting)

@@ -19,6 +19,7 @@ class MemoryMailbox:
         self.fail_create: Exception | None = None
         self.fail_self_mail: Exception | None = None
         self.lose_response = False
+        self.sent_subject = ""  # the subject the user changed before sending, if any
 
     def check_ready(self) -> None:
         pass
@@ -49,7 +50,8 @@ class MemoryMailbox:
 
     def sent_note(self, draft: CreatedDraft) -> SentNote | None:
         sent = self.states.get(draft.ref) is DraftState.SENT
-        return SentNote(draft.message_id, thread=f"t-{draft.ref}") if sent else None
+        subject = self.sent_subject or draft.subject
+        return SentNote(draft.message_id, f"t-{draft.ref}", subject) if sent else None
 
     def has_reply(self, note: SentNote, correspondent: str) -> bool:
         return note.message_id in self.replies

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,25 @@ def test_google_endpoints_of_the_wrong_form_are_problems():
         "google.calendar_endpoint",
         "google.gmail_endpoint",
     ]
+
+
+def test_quiet_hours_and_check_in_days_are_validated():
+    text = GOOD.replace(
+        "remind_before_hours = [2, 6]",
+        'remind_before_hours = [2, 6]\nquiet_hours = ["22:00+01:00", "07:00"]',
+    )
+    text += "[check_in]\nafter_business_days = 2.5\n"
+    with pytest.raises(ConfigError) as caught:
+        parse(text)
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "deadline.quiet_hours",
+        "check_in.after_business_days",
+    ]
+
+
+def test_quiet_hours_default_to_the_night_and_can_be_turned_off():
+    assert parse(GOOD).quiet_hours == (time(22, 0), time(7, 0))
+    off = GOOD.replace(
+        "remind_before_hours = [2, 6]", "remind_before_hours = [2, 6]\nquiet_hours = []"
+    )
+    assert parse(off).quiet_hours is None

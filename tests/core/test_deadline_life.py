@@ -161,15 +161,54 @@ def test_quiet_hours_give_way_when_the_deadline_would_pass_first(tmp_path):
     assert life.cycle(datetime(2026, 11, 25, 3, 30, tzinfo=BERLIN)) == ["2h"]
 
 
-def test_a_failed_reminder_mail_is_tried_again_and_then_delivered_once(tmp_path):
+def test_a_failed_reminder_mail_does_not_silence_the_desktop_and_is_retried_once(tmp_path):
     end = datetime(2026, 11, 24, 15, 0, tzinfo=BERLIN)
     life = Life(tmp_path, end, drafting())
     life.cycle(end + timedelta(minutes=15))
     life.mailbox.fail_self_mail = ConnectorError("offline")
     assert life.cycle(end + timedelta(hours=18, minutes=30)) == []
+    assert len(life.desktop) == 1  # the stage reached you on the desktop all the same
+    assert life.cycle(end + timedelta(hours=18, minutes=40)) == []
     life.mailbox.fail_self_mail = None
     assert life.cycle(end + timedelta(hours=18, minutes=45)) == ["6h"]
+    assert life.cycle(end + timedelta(hours=18, minutes=50)) == []
     assert len(life.desktop) == 1
+
+
+def test_a_reply_stops_the_check_ins_reminders_in_the_same_cycle(tmp_path):
+    end = datetime(2026, 11, 24, 15, 0, tzinfo=BERLIN)
+    life = Life(tmp_path, end, drafting())
+    life.cycle(end + timedelta(minutes=15))
+    sent(life, end + timedelta(hours=2))
+    life.cycle(datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN))  # the check-in is drafted
+    life.mailbox.replies.add(life.mailbox.drafts["d1"]["Message-ID"])
+    assert life.cycle(datetime(2026, 12, 1, 3, 30, tzinfo=BERLIN)) == []  # 6h stage was due
+
+
+def test_a_half_made_check_in_is_reconciled_once_the_note_is_answered(tmp_path):
+    end = datetime(2026, 11, 24, 15, 0, tzinfo=BERLIN)
+    life = Life(tmp_path, end, drafting())
+    life.cycle(end + timedelta(minutes=15))
+    sent(life, end + timedelta(hours=2))
+    life.mailbox.lose_response = True
+    life.cycle(datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN))
+    life.mailbox.lose_response = False
+    life.mailbox.replies.add(life.mailbox.drafts["d1"]["Message-ID"])
+    life.cycle(datetime(2026, 11, 30, 9, 5, tzinfo=BERLIN))
+    life.cycle(datetime(2026, 11, 30, 9, 10, tzinfo=BERLIN))
+    statuses = {r.key.purpose: r.status for r in life.ledger.records().values()}
+    assert statuses == {"thanks": DraftStatus.ANSWERED, "check-in": DraftStatus.DRAFTED}
+    assert len(life.mailbox.drafts) == 2
+
+
+def test_the_check_in_repeats_the_subject_the_note_went_out_with(tmp_path):
+    end = datetime(2026, 11, 24, 15, 0, tzinfo=BERLIN)
+    life = Life(tmp_path, end, drafting())
+    life.cycle(end + timedelta(minutes=15))
+    life.mailbox.sent_subject = "Thanks for Tuesday!"
+    sent(life, end + timedelta(hours=2))
+    life.cycle(datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN))
+    assert life.mailbox.drafts["d2"]["Subject"] == "Re: Thanks for Tuesday!"
 
 
 def sent(life: Life, at: datetime) -> None:
