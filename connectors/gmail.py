@@ -23,7 +23,6 @@ import base64
 import copy
 import email.policy
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import errors
@@ -35,7 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.google_api import GoogleSession
-from connectors.replies import answered_by
+from connectors.replies import answered_by, bare_id, named_ids
 from daemon.protocols import (
     ConnectorError,
     CreatedDraft,
@@ -58,7 +57,6 @@ _SENT_LABELS = frozenset({"SENT", "SCHEDULED"})
 _RECIPIENT_HEADERS = ("To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc")
 _HEADER_PARSER = BytesHeaderParser(policy=email.policy.default)
 # A message id inside In-Reply-To or References: `<local@domain>`.
-_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 
 
 @dataclass(frozen=True)
@@ -373,17 +371,13 @@ def _refer_to_last(message: EmailMessage, thread: dict[str, Any]) -> None:
     really stored is added.
     """
     ids = [i for i in map(_message_id, thread.get("messages", [])) if i]
-    named = " ".join(str(message.get(name, "")) for name in ("In-Reply-To", "References"))
-    if not ids or {_bare_id(i) for i in ids} & set(_MESSAGE_ID.findall(named)):
+    named = named_ids(str(message.get(name, "")) for name in ("In-Reply-To", "References"))
+    if not ids or {bare_id(i) for i in ids} & named:
         return
     references = f"{message.get('References', '')} {ids[-1]}".strip()
     del message["In-Reply-To"], message["References"]
     message["In-Reply-To"] = ids[-1]
     message["References"] = references
-
-
-def _bare_id(message_id: str) -> str:
-    return message_id.strip().strip("<>").strip()
 
 
 def _encode(data: bytes) -> str:

@@ -25,7 +25,6 @@ import errno
 import itertools
 import logging
 import os
-import re
 import secrets
 import socket
 import time
@@ -37,7 +36,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 from connectors.files import write_atomically
-from connectors.replies import answered_by
+from connectors.replies import answered_by, bare_id, named_ids
 from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
 
 log = logging.getLogger(__name__)
@@ -63,7 +62,6 @@ _TRASHED_FLAG = "T"
 _KEY_ENDS = (":", ",")
 _MAX_HEADER_BYTES = 256 * 1024
 # A message id inside In-Reply-To or References: `<local@domain>`.
-_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _NO_INBOX = "cannot deliver a reminder: set [drafts] inbox_path to receive reminder mails"
 _counter = itertools.count()
 
@@ -154,7 +152,7 @@ class MaildirMailbox:
         (the From of the note's sent copy). Only headers are read; without an
         inbox folder nothing can have arrived.
         """
-        if self._inbox is None or not _bare_id(note.message_id):
+        if self._inbox is None or not bare_id(note.message_id):
             return False
         if not self._inbox.is_dir():
             log.debug("inbox folder %s does not exist; treating it as empty", self._inbox)
@@ -221,11 +219,11 @@ class MaildirMailbox:
         """Who the user writes as: the From of the note's copy in Sent (if it is there)."""
         if self._sent is None or not self._sent.is_dir():
             return set()
-        wanted = _bare_id(note.message_id)
+        wanted = bare_id(note.message_id)
         return {
             address
             for headers in map(_read_headers, self._files(self._sent))
-            if headers is not None and _bare_id(_header_text(headers, "Message-ID")) == wanted
+            if headers is not None and bare_id(_header_text(headers, "Message-ID")) == wanted
             for address in _addresses(_header_text(headers, "From"))
         }
 
@@ -282,14 +280,8 @@ def _absolute(folder: Path | None) -> Path | None:
 
 def _answers(headers: Message, message_id: str) -> bool:
     """Whether a message's In-Reply-To or References name `message_id`."""
-    wanted = _bare_id(message_id)
-    named = " ".join(_header_text(headers, name) for name in ("In-Reply-To", "References"))
-    return wanted in _MESSAGE_ID.findall(named)
-
-
-def _bare_id(message_id: str) -> str:
-    """A Message-ID without whitespace and angle brackets, to compare with References."""
-    return message_id.strip().strip("<>").strip()
+    named = named_ids(_header_text(headers, name) for name in ("In-Reply-To", "References"))
+    return bare_id(message_id) in named
 
 
 def _date(headers: Message) -> datetime:

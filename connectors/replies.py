@@ -1,8 +1,21 @@
-"""Who counts as answering a thank-you: shared by every mailbox connector."""
+"""Threading and answers, shared by every mailbox connector: who replied, which ids are named."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+
+_ANGLED_ID = re.compile(r"<([^<>\s]+)>")
+
+
+def named_ids(header_values: Iterable[str]) -> set[str]:
+    """The Message-IDs (without angle brackets) that In-Reply-To/References values name."""
+    return {found for value in header_values for found in _ANGLED_ID.findall(value)}
+
+
+def bare_id(message_id: str) -> str:
+    """A Message-ID without whitespace and angle brackets, to compare with `named_ids`."""
+    return message_id.strip().strip("<>").strip()
 
 
 def answered_by(senders: Iterable[str], correspondent: str, own: Iterable[str]) -> bool:

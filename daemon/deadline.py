@@ -53,6 +53,15 @@ def due_stage(
     return None if done & later_or_same else latest
 
 
+def describe_time_left(left: timedelta) -> str:
+    """`5h 20m left`, or `3h 10m late` once the deadline has passed."""
+    minutes = int(abs(left.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    amount = f"{days}d {hours}h" if days else f"{hours}h {minutes:02d}m"
+    return f"{amount} left" if left.total_seconds() >= 0 else f"{amount} late"
+
+
 def next_stage(
     deadline: datetime, now: datetime, remind_before_hours: Iterable[float]
 ) -> ReminderStage | None:

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 
 from daemon.actions import Remind
-from daemon.deadline import OVERDUE, QuietHours, ReminderStage, delivery_time, due_stage
+from daemon.deadline import (
+    OVERDUE,
+    QuietHours,
+    ReminderStage,
+    delivery_time,
+    describe_time_left,
+    due_stage,
+)
 from daemon.message import DraftMessage
 from daemon.model import (
     CHECK_IN,
@@ -24,7 +31,6 @@ from daemon.model import (
     InterviewId,
     You,
 )
-from daemon.status import describe_time_left
 
 
 def plan_reminders(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from daemon.checkins import WATCH_FOR, CheckInRules, check_in_time
-from daemon.deadline import OVERDUE, next_stage
+from daemon.deadline import OVERDUE, describe_time_left, next_stage
 from daemon.model import (
     CHECK_IN,
     THANKS,
@@ -166,15 +166,6 @@ def next_step(
             return "watch for their reply", None
         return "draft a check-in unless they reply first", check_in_time(record, check_ins)
     return "", None
-
-
-def describe_time_left(left: timedelta) -> str:
-    """`5h 20m left`, or `3h 10m late` once the deadline has passed."""
-    minutes = int(abs(left.total_seconds()) // 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    amount = f"{days}d {hours}h" if days else f"{hours}h {minutes:02d}m"
-    return f"{amount} left" if left.total_seconds() >= 0 else f"{amount} late"
 
 
 def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
