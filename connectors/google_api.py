@@ -178,7 +178,8 @@ class GoogleSession:
     def _backoff(self, attempt: int, reason: str) -> None:
         delay = self._jitter() * min(32.0, 2.0 ** (attempt + 1))
         log.warning("Google: %s; trying again in %.1f s", reason, delay)
-        self._sleep(delay)
+        if self._sleep(delay) is True:  # the daemon is shutting down: stop trying
+            raise ConnectorError(f"Google: {reason}; not trying again while stopping")
 
 
 class OnceOnlyHttp:

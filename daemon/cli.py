@@ -27,7 +27,7 @@ from daemon.config import (
 from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError, ensure_private_dir
 from daemon.lock import AlreadyRunningError, state_lock
-from daemon.logs import configure_logging
+from daemon.logs import configure_logging, under_journal
 from daemon.loop import run_forever
 from daemon.model import DraftKey, DraftRecord, DraftStatus
 from daemon.protocols import ConnectorError, SignInRequiredError
@@ -60,16 +60,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except ConfigError as error:
-        print(f"followup: configuration problem in {error}", file=sys.stderr)
-        return EXIT_CONFIG
+        return _fail(f"configuration problem in {error}", EXIT_CONFIG)
     except SignInRequiredError as error:
-        print(f"followup: {error}", file=sys.stderr)
-        return EXIT_CONFIG
+        return _fail(str(error), EXIT_CONFIG)
     except (ConnectorError, LedgerError, AlreadyRunningError) as error:
-        print(f"followup: {error}", file=sys.stderr)
-        return EXIT_FAILURE
+        return _fail(str(error), EXIT_FAILURE)
+    except OSError as error:  # a state directory that cannot be made, a disk that is full
+        return _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
     except KeyboardInterrupt:
         return 130
+
+
+def _fail(message: str, status: int) -> int:
+    """Say why the command failed, as an error the journal files at priority 3."""
+    prefix = "<3>" if under_journal() else ""
+    lines = f"followup: {message}".splitlines()
+    print("\n".join(prefix + line for line in lines), file=sys.stderr)
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,6 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     service = commands.add_parser("service", help="install or remove the systemd user service")
     service.add_argument("action", choices=("install", "uninstall"))
     service.add_argument("--config", type=Path, help="configuration file for the service")
+    service.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="leave out the restrictions that need user namespaces (refused on some systems)",
+    )
     service.set_defaults(handler=_service)
 
     status = commands.add_parser("status", help="show every tracked draft")
@@ -139,22 +151,17 @@ def _run(args: argparse.Namespace) -> int:
     if args.now is not None and not args.once:
         raise ConfigError("--now", ["a fixed clock only makes sense with --once"])
     with state_lock(settings.state_dir):
+        if not args.once:
+            run_forever(lambda: _settings(args), lambda: datetime.now(UTC))
+            return 0
         service = build_service(settings)
         try:
-            if not args.once:
-                service.close()
-                run_forever(lambda: _settings(args), lambda: datetime.now(UTC))
-                return 0
-            report = run_cycle(
-                _now(args),
-                service,
-            )
+            report = run_cycle(_now(args), service)
         finally:
             service.close()
     print(_summary(report))
     if report.sign_in_needed:
-        print(f"followup: {report.sign_in_needed}", file=sys.stderr)
-        return EXIT_CONFIG
+        return _fail(report.sign_in_needed, EXIT_CONFIG)
     return EXIT_FAILURE if report.unreadable_sources or report.outcome.failed else 0
 
 
@@ -191,8 +198,10 @@ def _service(args: argparse.Namespace) -> int:
     if args.action == "uninstall":
         unit.uninstall(files, unit.run_quietly, print)
         return 0
-    settings = _settings(args)
-    unit.install(settings, args.config, files, unit.run_quietly, print)
+    config = (args.config or default_config_path()).expanduser().resolve()
+    settings = load_settings(config)
+    sandbox = not args.no_sandbox
+    unit.install(settings, config, files, unit.run_quietly, print, sandbox=sandbox)
     return 0
 
 

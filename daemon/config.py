@@ -218,8 +218,15 @@ def _default_name(kind: str, path: Path | None, url: str, calendar_id: str) -> s
         return f"google:{calendar_id}"
     if url:
         digest = hashlib.sha256(url.encode()).hexdigest()[:12]
-        return f"ics:{urlsplit(url).hostname or 'calendar'}#{digest}"
+        return f"ics:{_host(url)}#{digest}"
     return f"ics:{path}"
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or "calendar"
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        return "calendar"
 
 
 def _drafts(check: _Checker, table: Mapping[str, Any]) -> DraftsSettings:

@@ -60,7 +60,8 @@ def run_cycle(
     """
     settings, mailbox, ledger = service.settings, service.mailbox, service.ledger
     lookback = timedelta(hours=settings.lookback_hours)
-    events, failures = read_events(service.sources, now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
+    window = (now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
+    events, failures = read_events(service.sources, *window, should_stop)
     grace = timedelta(minutes=settings.grace_minutes)
     interviews = finished_interviews(events, settings.you, now, grace=grace, lookback=lookback)
     try:
@@ -128,12 +129,17 @@ def _alert_sign_in(ledger: Ledger, error: SignInRequiredError, now: datetime) ->
 
 
 def read_events(
-    sources: Sequence[CalendarSource], start: datetime, end: datetime
+    sources: Sequence[CalendarSource],
+    start: datetime,
+    end: datetime,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> tuple[list[Event], dict[str, ConnectorError]]:
     """Events from every source; a source that cannot be read is logged and left out."""
     events: list[Event] = []
     failures: dict[str, ConnectorError] = {}
     for source in sources:
+        if should_stop():
+            break
         try:
             events.extend(source.events(start, end))
         except SignInRequiredError as error:

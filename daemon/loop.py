@@ -79,7 +79,7 @@ class Daemon:
         self._notifier.ready(self._summary())
         wall, mono = self._clock(), time.monotonic()
         while not self._stop.is_set():
-            self._wake.wait(self._sleep_seconds())
+            self._wake.wait(self.sleep_seconds())
             self._wake.clear()
             self._notifier.watchdog()
             if self._stop.is_set():
@@ -102,9 +102,14 @@ class Daemon:
     def after_wake(self, wall: datetime, mono: float) -> tuple[datetime, float]:
         """Do what became due while asleep; `wall`/`mono` are both clocks at the last wake."""
         now, now_mono = self._clock(), time.monotonic()
-        if (now - wall) - timedelta(seconds=now_mono - mono) > _JUMP:
+        drift = (now - wall) - timedelta(seconds=now_mono - mono)
+        if drift > _JUMP:
             log.info("the clock jumped ahead (resumed from suspend?); catching up now")
             self._cycle()
+        if abs(drift) > _JUMP:
+            # `schedule` keeps local wall time: after a jump either way (a resume, the clock
+            # set back, the autumn DST change) its next run is off; count again from now.
+            self._schedule_sync()
         if self._reload_requested.is_set():
             self._reload_requested.clear()
             self._reload()
@@ -113,7 +118,8 @@ class Daemon:
             self._cycle()
         return self._clock(), time.monotonic()
 
-    def _sleep_seconds(self) -> float:
+    def sleep_seconds(self) -> float:
+        """How long the loop sleeps before its next wake."""
         idle = self._scheduler.idle_seconds
         now = self._clock()
         next_sync = now + timedelta(seconds=idle) if idle is not None else None
@@ -126,15 +132,19 @@ class Daemon:
 
     def _cycle(self) -> None:
         report = cycle_safely(self._service, self._clock, self._stop.is_set)
-        if report is not None:
-            self._next_due = report.next_interview_due
-        self._notifier.status(self._summary())
+        # A failed cycle leaves nothing due early: the next periodic sync tries again
+        # (keeping a past due time would make the loop spin).
+        self._next_due = report.next_interview_due if report is not None else None
+        status = self._summary()
+        if report is not None and report.unreadable_sources:
+            status += f"; cannot read {', '.join(report.unreadable_sources)}"
+        self._notifier.status(status)
 
     def _summary(self) -> str:
         try:
             ledger = self._service.ledger
             return summary_line(ledger.records().values(), ledger.alerts(), self._clock())
-        except LedgerError as error:
+        except Exception as error:
             return f"ledger unavailable: {error}"
 
     def _reload(self) -> None:
@@ -144,28 +154,31 @@ class Daemon:
             if settings.state_dir != self._service.settings.state_dir:
                 raise ConfigError("state.dir", ["changing the state directory needs a restart"])
             service = self._build(settings)
-        except (ConfigError, LedgerError) as error:
+        except Exception as error:
             log.error("kept the running configuration; the new one is unusable: %s", error)
         else:
             self._service.close()
             self._service = service
             self._schedule_sync()
             log.info("configuration reloaded")
-        self._notifier.reloaded(self._summary())
+        self._notifier.ready(self._summary())
         self._cycle()
 
     def _build(self, settings: Settings) -> Service:
-        return build_service(settings, sleep=self._stop.wait)
+        return build_service(settings, sleep=self._wait_between_tries)
+
+    def _wait_between_tries(self, seconds: float) -> bool:
+        """How connectors wait between retries: the watchdog hears from us, and a
+        shutdown cuts the wait short (True: stop trying)."""
+        self._notifier.watchdog()
+        stopping = self._stop.wait(seconds)
+        self._notifier.watchdog()
+        return stopping
 
 
-def run_forever(
-    load: Callable[[], Settings],
-    clock: Clock,
-    notifier: Notifier | None = None,
-    stop: threading.Event | None = None,
-) -> None:
-    """Run the daemon until SIGTERM, SIGINT or `stop`; SIGHUP reloads the configuration."""
-    daemon = Daemon(load, clock, notifier or Notifier(), stop or threading.Event())
+def run_forever(load: Callable[[], Settings], clock: Clock) -> None:
+    """Run the daemon until SIGTERM or SIGINT; SIGHUP reloads the configuration."""
+    daemon = Daemon(load, clock, Notifier(), threading.Event())
     restore = _handle_signals(daemon)
     try:
         daemon.run()

@@ -24,11 +24,6 @@ class Notifier:
         self.watchdog_seconds = _watchdog_seconds(env)
         self._failed_before = False
 
-    @property
-    def active(self) -> bool:
-        """Whether systemd is listening."""
-        return self._address is not None
-
     def ready(self, status: str) -> None:
         """The first cycle has run: the service is up."""
         self._send(f"READY=1\nSTATUS={_one_line(status)}")
@@ -44,10 +39,6 @@ class Notifier:
     def reloading(self) -> None:
         """The configuration is being read again."""
         self._send("RELOADING=1")
-
-    def reloaded(self, status: str) -> None:
-        """Back to work after a reload."""
-        self._send(f"READY=1\nSTATUS={_one_line(status)}")
 
     def stopping(self) -> None:
         """Shutting down."""

@@ -151,7 +151,10 @@ def build_source(
     """The calendar connector for one `[[calendar]]` table."""
     if calendar.kind == "google":
         return GoogleCalendar(calendar.name, google.session(), calendar.calendar_id)
-    return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=zone)
+    try:
+        return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=zone)
+    except ValueError as error:  # an address that does not parse
+        raise ConfigError("calendar", [f"{calendar.name}: {error}"]) from None
 
 
 def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:

@@ -2,10 +2,12 @@
 
 The unit in `systemd/` is installed as it is, with `ExecStart` pointing at the
 `followup` of the environment this code runs from (a pipx venv, say). A
-drop-in beside it lets the sandboxed service write the Maildir folders the
-configuration names and, with `--config`, read that file. Where no user
-manager answers (a container, a shell without a login session), the commands
-to run are printed instead.
+drop-in beside it names the configuration file and the folders the sandboxed
+service may write (its state directory, the Maildir's Drafts and inbox), which
+are created first: a folder missing at start would be left read-only. Where
+user namespaces are not allowed (Ubuntu 24.04 by default), `--no-sandbox`
+keeps only the restrictions that need none. Where no user manager answers (a
+container, a shell without a login session), the commands to run are printed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,11 +23,12 @@ from pathlib import Path
 import platformdirs
 
 from daemon.config import Settings
+from daemon.ledger import ensure_private_dir
 
 UNIT = "interview-followup.service"
 
 Say = Callable[[str], None]
-Run = Callable[[list[str]], int]
+Run = Callable[[list[str]], tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -53,19 +56,32 @@ class UnitFiles:
 def unit_text(command: list[str]) -> str:
     """The shipped unit with `ExecStart` running `command` (then `run`)."""
     template = resources.files("daemon.unitfiles").joinpath(UNIT).read_text(encoding="utf-8")
-    return template.replace("@FOLLOWUP@", " ".join(_quoted(part) for part in command))
+    line = " ".join(_quoted(part.replace("$", "$$")) for part in command)
+    return template.replace("@FOLLOWUP@", line)
 
 
-def dropin_text(settings: Settings, config_file: Path | None) -> str:
-    """Write access to the Maildir and state the configuration uses; its path, if given."""
-    writable = [settings.state_dir]
+# The settings that need user namespaces, which some distributions refuse to user units.
+_NAMESPACED = (
+    "PrivateUsers", "PrivateTmp", "PrivateDevices", "ProtectSystem", "ProtectHome",
+    "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock",
+    "ProtectHostname",
+)  # fmt: skip
+
+
+def writable_paths(settings: Settings) -> list[Path]:
+    """The folders the service writes: its state, and the Maildir's Drafts and inbox."""
+    paths = [settings.state_dir]
     if settings.drafts.kind == "maildir":
-        writable += [p for p in (settings.drafts.path, settings.drafts.sent_path) if p]
-    lines = ["[Service]"]
-    # A leading "-" lets the service start while a folder does not exist yet.
-    lines += [f"ReadWritePaths=-{_quoted(str(path))}" for path in _unique(writable)]
-    if config_file is not None:
-        lines.append(f"Environment={_quoted('FOLLOWUP_CONFIG=' + str(config_file.resolve()))}")
+        paths += [p for p in (settings.drafts.path, settings.drafts.inbox_path) if p]
+    return list(dict.fromkeys(path.expanduser().resolve() for path in paths))
+
+
+def dropin_text(settings: Settings, config_file: Path, *, sandbox: bool = True) -> str:
+    """The configuration's file and writable folders; without the sandbox, its reset."""
+    lines = ["[Service]", f"Environment={_quoted('FOLLOWUP_CONFIG=' + str(config_file))}"]
+    lines += [f"ReadWritePaths={_quoted(str(path))}" for path in writable_paths(settings)]
+    if not sandbox:
+        lines += [f"{name}=no" for name in _NAMESPACED]
     return "\n".join(lines) + "\n"
 
 
@@ -76,20 +92,33 @@ def installed_command() -> list[str]:
 
 
 def install(
-    settings: Settings, config_file: Path | None, files: UnitFiles, run: Run, say: Say
+    settings: Settings,
+    config_file: Path,
+    files: UnitFiles,
+    run: Run,
+    say: Say,
+    *,
+    sandbox: bool = True,
 ) -> None:
-    """Write the unit and drop-in, then enable and start it where systemd answers."""
+    """Write the unit and drop-in, then enable and (re)start it where systemd answers."""
+    for path in writable_paths(settings):
+        ensure_private_dir(path)
     files.unit.parent.mkdir(parents=True, exist_ok=True)
     files.dropin.parent.mkdir(parents=True, exist_ok=True)
     files.unit.write_text(unit_text(installed_command()), encoding="utf-8")
-    files.dropin.write_text(dropin_text(settings, config_file), encoding="utf-8")
+    files.dropin.write_text(dropin_text(settings, config_file, sandbox=sandbox), encoding="utf-8")
     say(f"Wrote {files.unit}\n  and {files.dropin}")
     commands = [
         ["systemctl", "--user", "daemon-reload"],
-        ["systemctl", "--user", "enable", "--now", UNIT],
+        ["systemctl", "--user", "enable", UNIT],
+        # --no-block: the first cycle may take minutes; a re-install applies the new files.
+        ["systemctl", "--user", "restart", "--no-block", UNIT],
     ]
     _carry_out(commands, run, say)
     say(
+        f"Check it started: systemctl --user status {UNIT}\n"
+        "If it fails with status 218/CAPABILITIES or 'Failed to set up user namespacing',\n"
+        "  this system refuses the sandbox: run `followup service install --no-sandbox`.\n"
         "To keep it running when you are logged out: loginctl enable-linger $USER\n"
         f"Its log: journalctl --user -u {UNIT} -f   (problems only: add -p warning)"
     )
@@ -106,27 +135,32 @@ def uninstall(files: UnitFiles, run: Run, say: Say) -> None:
     say(f"Removed {files.unit}. Drafts, the ledger and the Google sign-in are kept.")
 
 
-def run_quietly(command: list[str]) -> int:
-    """Run a command, returning its exit status (127 when it is not installed)."""
+def run_quietly(command: list[str]) -> tuple[int, str]:
+    """Run a command: its exit status and what it said on stderr (127: not installed)."""
     if shutil.which(command[0]) is None:
-        return 127
-    return subprocess.run(command, capture_output=True, check=False, timeout=60).returncode
+        return 127, f"{command[0]} is not installed"
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    except subprocess.TimeoutExpired:
+        return 124, "no answer within 60 s"
+    return done.returncode, done.stderr.strip()
 
 
 def _carry_out(commands: list[list[str]], run: Run, say: Say) -> None:
-    if run(["systemctl", "--user", "show-environment"]) != 0:
+    if run(["systemctl", "--user", "show-environment"])[0] != 0:
         say("No systemd user manager answers here; run these yourself in your session:")
         for command in commands:
             say("  " + " ".join(command))
         return
     for command in commands:
-        status = run(command)
-        say(f"{'ran' if status == 0 else f'failed ({status})'}: {' '.join(command)}")
+        status, said = run(command)
+        outcome = "ran" if status == 0 else f"failed ({status}: {said})"
+        say(f"{outcome}: {' '.join(command)}")
 
 
 def _quoted(value: str) -> str:
-    return f'"{value}"' if any(c.isspace() for c in value) else value
-
-
-def _unique(paths: Iterable[Path]) -> list[Path]:
-    return list(dict.fromkeys(path.expanduser().resolve() for path in paths))
+    """A value for a unit file: `%` escaped from specifiers, quoted when it has spaces."""
+    value = value.replace("%", "%%")
+    if any(c.isspace() or c in '"\\' for c in value):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value

@@ -8,10 +8,13 @@ import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from daemon.config import parse_settings
 from daemon.demo import sample_calendar
 from daemon.loop import Daemon
 from daemon.notify import Notifier
+from daemon.protocols import ConnectorError
 
 CONFIG = (
     '[you]\nname = "Alex Rivera"\nemail = "alex@example.com"\n\n'
@@ -34,3 +37,23 @@ def test_a_resume_from_suspend_drafts_what_ended_meanwhile(tmp_path: Path) -> No
     now[0] = lid_opened  # three hours of wall time, no monotonic time: a suspend
     daemon.after_wake(lid_closed, time.monotonic())
     assert len(list(drafts.iterdir())) == 5  # every interview that ended meanwhile
+
+
+def test_a_failed_cycle_after_an_interview_ended_does_not_spin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    (tmp_path / "calendar.ics").write_bytes(sample_calendar(now + timedelta(hours=4)))
+    settings = parse_settings(tomllib.loads(CONFIG), source="test", base=tmp_path)
+    clock = [now]
+    daemon = Daemon(lambda: settings, lambda: clock[0], Notifier({}), threading.Event())
+    daemon.after_wake(now - timedelta(hours=1), time.monotonic())  # a cycle: sees what ends
+    assert 0 < daemon.sleep_seconds() <= 60
+
+    def fail(*_args: object) -> None:
+        raise ConnectorError("Google sign-in was revoked")
+
+    monkeypatch.setattr("daemon.loop.run_cycle", fail)
+    clock[0] = now + timedelta(hours=4)  # the interview has ended: its draft is due
+    daemon.after_wake(clock[0], time.monotonic())
+    assert daemon.sleep_seconds() > 1  # waits for the next sync instead of retrying at once

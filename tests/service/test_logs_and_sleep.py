@@ -108,10 +108,29 @@ def test_the_watchdog_interval_is_only_for_the_process_it_names():
     mine = {"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": str(os.getpid())}
     assert Notifier(mine).watchdog_seconds == 30
     assert Notifier({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}).watchdog_seconds is None
-    assert Notifier({}).watchdog_seconds is None and not Notifier({}).active
+    assert Notifier({}).watchdog_seconds is None
 
 
 def test_a_failure_to_notify_is_logged_not_raised(tmp_path, caplog):
     notifier = Notifier({"NOTIFY_SOCKET": str(tmp_path / "nobody-listens.sock")})
     notifier.ready("up")
     assert "could not notify systemd (READY)" in caplog.text
+
+
+def test_a_fatal_error_under_the_journal_is_filed_as_an_error(tmp_path):
+    log = tmp_path / "journal"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[you]\nname = "A"\n', encoding="utf-8")
+    with log.open("w") as stderr:
+        stat = os.fstat(stderr.fileno())
+        env = os.environ | {"JOURNAL_STREAM": f"{stat.st_dev}:{stat.st_ino}"}
+        done = subprocess.run(
+            [sys.executable, "-m", "daemon", "run", "--config", str(bad)],
+            stderr=stderr,
+            env=env,
+            check=False,
+        )
+    assert done.returncode == 78
+    lines = log.read_text().splitlines()
+    assert lines and all(line.startswith("<3>") for line in lines)
+    assert "you.email" in log.read_text()

@@ -20,21 +20,29 @@ needs_analyze = pytest.mark.skipif(
     ANALYZE is None and not os.environ.get("FOLLOWUP_REQUIRE_SYSTEMD_ANALYZE"),
     reason="systemd-analyze is not installed",
 )
-SETTINGS = parse_settings(
-    tomllib.loads(
-        '[you]\nname = "A"\nemail = "a@example.com"\n[[calendar]]\nkind = "ics"\npath = "c.ics"\n'
-        '[drafts]\nkind = "maildir"\npath = "Mail/Drafts"\nsent_path = "Mail/Sent"\n'
-        '[state]\ndir = "state"\n'
-    ),
-    source="test",
-    base=Path("/home/alex"),
-)
+CONFIG = Path("/home/alex/.config/interview-followup/config.toml")
+
+
+def settings_in(root: Path):
+    return parse_settings(
+        tomllib.loads(
+            '[you]\nname = "A"\nemail = "a@example.com"\n[[calendar]]\nkind = "ics"\n'
+            'path = "c.ics"\n[drafts]\nkind = "maildir"\npath = "Mail/Drafts"\n'
+            'sent_path = "Mail/Sent"\ninbox_path = "Mail/INBOX"\n[state]\ndir = "state"\n'
+        ),
+        source="test",
+        base=root,
+    )
+
+
+def no_manager(_command: list[str]) -> tuple[int, str]:
+    return 1, "Failed to connect to bus"
 
 
 @pytest.fixture
 def installed(tmp_path: Path) -> UnitFiles:
     files = UnitFiles(tmp_path / "systemd" / "user")
-    install(SETTINGS, None, files, run=lambda _command: 1, say=lambda _text: None)
+    install(settings_in(tmp_path / "home"), CONFIG, files, no_manager, lambda _text: None)
     return files
 
 
@@ -72,47 +80,67 @@ def test_the_unit_is_the_shipped_one_with_this_installations_followup(installed)
         assert setting in text
 
 
-def test_the_drop_in_lets_the_service_write_only_state_and_maildir(installed):
+def test_the_drop_in_names_the_config_and_the_folders_it_created(installed, tmp_path):
+    home = tmp_path / "home"
     assert installed.dropin.read_text(encoding="utf-8") == (
         "[Service]\n"
-        "ReadWritePaths=-/home/alex/state\n"
-        "ReadWritePaths=-/home/alex/Mail/Drafts\n"
-        "ReadWritePaths=-/home/alex/Mail/Sent\n"
+        f"Environment=FOLLOWUP_CONFIG={CONFIG}\n"
+        f"ReadWritePaths={home / 'state'}\n"
+        f"ReadWritePaths={home / 'Mail' / 'Drafts'}\n"
+        f"ReadWritePaths={home / 'Mail' / 'INBOX'}\n"
     )
+    for folder in ("state", "Mail/Drafts", "Mail/INBOX"):  # missing at start = read-only
+        assert (home / folder).is_dir() and (home / folder).stat().st_mode & 0o777 == 0o700
 
 
-def test_a_named_config_is_passed_to_the_service(tmp_path):
-    config = tmp_path / "my config.toml"
-    text = dropin_text(SETTINGS, config)
-    assert f'Environment="FOLLOWUP_CONFIG={config}"' in text
+def test_paths_are_escaped_for_systemd(tmp_path):
+    odd = tmp_path / "100% sure" / 'a"b'
+    text = dropin_text(settings_in(odd), odd / "config.toml")
+    escaped = str(odd / "state").replace("%", "%%").replace('"', '\\"')
+    assert f'ReadWritePaths="{escaped}"' in text
+
+
+def test_without_the_sandbox_the_namespaced_settings_are_reset(tmp_path):
+    text = dropin_text(settings_in(tmp_path), CONFIG, sandbox=False)
+    assert "PrivateUsers=no" in text and "ProtectSystem=no" in text and "ProtectHome=no" in text
+    assert "MemoryDenyWriteExecute" not in text  # seccomp-based limits stay
 
 
 def test_without_a_user_manager_the_commands_are_printed(tmp_path):
     said: list[str] = []
     ran: list[list[str]] = []
 
-    def run(command: list[str]) -> int:
+    def run(command: list[str]) -> tuple[int, str]:
         ran.append(command)
-        return 1  # show-environment fails: no user manager
+        return no_manager(command)
 
-    install(SETTINGS, None, UnitFiles(tmp_path), run, said.append)
+    install(settings_in(tmp_path), CONFIG, UnitFiles(tmp_path / "u"), run, said.append)
     text = "\n".join(said)
     assert ran == [["systemctl", "--user", "show-environment"]]
-    assert "  systemctl --user enable --now interview-followup.service" in text
+    assert "  systemctl --user restart --no-block interview-followup.service" in text
     assert "loginctl enable-linger" in text and "journalctl --user -u" in text
+    assert "--no-sandbox" in text
 
 
-def test_with_a_user_manager_it_is_enabled_and_started(tmp_path):
+def test_with_a_user_manager_it_is_enabled_and_restarted_without_waiting(tmp_path):
     ran: list[list[str]] = []
-    install(SETTINGS, None, UnitFiles(tmp_path), lambda c: ran.append(c) or 0, lambda _t: None)
+    said: list[str] = []
+
+    def run(command: list[str]) -> tuple[int, str]:
+        ran.append(command)
+        return (5, "Unit is masked.") if "enable" in command else (0, "")
+
+    install(settings_in(tmp_path), CONFIG, UnitFiles(tmp_path / "u"), run, said.append)
     assert ran[1:] == [
         ["systemctl", "--user", "daemon-reload"],
-        ["systemctl", "--user", "enable", "--now", UNIT],
+        ["systemctl", "--user", "enable", UNIT],
+        ["systemctl", "--user", "restart", "--no-block", UNIT],
     ]
+    assert f"failed (5: Unit is masked.): systemctl --user enable {UNIT}" in said
 
 
 def test_uninstall_disables_and_removes_the_files(installed):
     ran: list[list[str]] = []
-    uninstall(installed, lambda c: ran.append(c) or 0, lambda _t: None)
+    uninstall(installed, lambda c: (ran.append(c), (0, ""))[1], lambda _t: None)
     assert ["systemctl", "--user", "disable", "--now", UNIT] in ran
     assert not installed.unit.exists() and not installed.dropin.parent.exists()
