@@ -121,6 +121,12 @@ class Daemon:
     def sleep_seconds(self) -> float:
         """How long the loop sleeps before its next wake."""
         idle = self._scheduler.idle_seconds
+        interval = self._service.settings.check_every_minutes * 60
+        if idle is not None and idle > interval + MAX_SLEEP:
+            # `schedule` counts in naive local time: after the autumn DST change its next
+            # run lies an hour too far. Count again from now.
+            self._schedule_sync()
+            idle = self._scheduler.idle_seconds
         now = self._clock()
         next_sync = now + timedelta(seconds=idle) if idle is not None else None
         return seconds_to_sleep(now, next_sync, self._next_due, self._notifier.watchdog_seconds)

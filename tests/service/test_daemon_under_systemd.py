@@ -140,19 +140,20 @@ def test_sighup_applies_a_good_config_and_keeps_the_old_one_when_broken(home, sy
         systemd.messages.clear()
         systemd.wait_for("READY=1")
         assert process.poll() is None
-        second = home / "Second"
-        good = CONFIG.replace('path = "Drafts"', f'path = "{second}"')
-        (home / "config.toml").write_text(good, encoding="utf-8")
+        assert len(list((home / "Drafts" / "cur").iterdir())) == 5
+        # The good configuration reads a second calendar (a copy, under another name).
+        second = '[[calendar]]\nkind = "ics"\nname = "second"\npath = "calendar.ics"\n\n'
+        (home / "config.toml").write_text(CONFIG.replace("[drafts]", second + "[drafts]"))
         systemd.messages.clear()
         process.send_signal(signal.SIGHUP)
         systemd.wait_for("READY=1")
+        systemd.wait_for("STATUS=10 drafts waiting")
     finally:
         err = finish(process)
     assert process.returncode == 0, err
     assert "kept the running configuration" in err and "not valid TOML" in err
     assert "configuration reloaded" in err
-    # The new Drafts folder gets nothing new: the keys were drafted once already.
-    assert not (home / "Second" / "cur").exists() or not list((home / "Second" / "cur").iterdir())
+    assert len(list((home / "Drafts" / "cur").iterdir())) == 10
 
 
 def test_a_broken_config_at_start_exits_78_which_systemd_does_not_restart(home):
