@@ -16,8 +16,8 @@ from datetime import datetime, timedelta, tzinfo
 from daemon.actions import Answered, CreateDraft
 from daemon.compose import Template, compose_check_in
 from daemon.deadline import check_in_due, decision_date
-from daemon.message import DraftMessage, message_id_for
-from daemon.model import CHECK_IN, THANKS, DraftKey, DraftRecord, DraftStatus, You
+from daemon.message import note_to
+from daemon.model import CHECK_IN, THANKS, DraftKey, DraftRecord, DraftStatus, Recipient, You
 from daemon.proofread import placeholders
 from daemon.protocols import SentNote
 
@@ -108,16 +108,9 @@ def check_in_draft(
     """
     key = replace(thanks.key, purpose=CHECK_IN)
     composed = compose_check_in(thanks, you, rules.template, note.subject)
-    message = DraftMessage(
-        from_name=you.name,
-        from_email=you.email,
-        to_name=thanks.recipient_name,
-        to_email=thanks.recipient_email,
-        subject=composed.subject,
-        body=composed.body,
-        message_id=message_id_for(key, you.email),
-        date=now,
-        references=(note.message_id,),
+    to = Recipient(thanks.recipient_email, thanks.recipient_name)
+    message = note_to(
+        you, key, to, composed.subject, composed.body, now, references=(note.message_id,)
     )
     record = replace(
         thanks,

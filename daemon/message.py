@@ -18,7 +18,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from daemon.model import DraftKey
+from daemon.model import DraftKey, Recipient, You
 from daemon.text import one_line
 
 
@@ -56,6 +56,29 @@ class DraftMessage:
         message.set_content(self.body, charset="utf-8", cte="quoted-printable")
         _check_headers(message, self.to_email, threaded=bool(self.references))
         return message
+
+
+def note_to(
+    you: You,
+    key: DraftKey,
+    recipient: Recipient,
+    subject: str,
+    body: str,
+    now: datetime,
+    references: tuple[str, ...] = (),
+) -> DraftMessage:
+    """A note from you to `recipient`, its Message-ID derived from `key`."""
+    return DraftMessage(
+        from_name=you.name,
+        from_email=you.email,
+        to_name=recipient.name,
+        to_email=recipient.email,
+        subject=subject,
+        body=body,
+        message_id=message_id_for(key, you.email),
+        date=now,
+        references=references,
+    )
 
 
 def message_id_for(key: DraftKey, your_email: str) -> str:

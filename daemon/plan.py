@@ -18,7 +18,7 @@ from daemon.actions import Action, Answered, CreateDraft, Reconcile, RecordOutco
 from daemon.checkins import CheckInRules, Watched, plan_check_ins
 from daemon.compose import Template, compose_note
 from daemon.deadline import QuietHours
-from daemon.message import DraftMessage, message_id_for
+from daemon.message import note_to
 from daemon.model import (
     THANKS,
     Delivered,
@@ -145,16 +145,7 @@ def draft_for(
     you = drafting.you
     key = key_for(interview.event, recipient.email)
     note = compose_note(interview, recipient, you, drafting.template)
-    message = DraftMessage(
-        from_name=you.name,
-        from_email=you.email,
-        to_name=recipient.name,
-        to_email=recipient.email,
-        subject=note.subject,
-        body=note.body,
-        message_id=message_id_for(key, you.email),
-        date=now,
-    )
+    message = note_to(you, key, recipient, note.subject, note.body, now)
     record = DraftRecord(
         key=key,
         status=DraftStatus.CREATING,
