@@ -12,6 +12,8 @@ import os
 import socket
 from collections.abc import Mapping
 
+from daemon.text import one_line
+
 log = logging.getLogger(__name__)
 
 
@@ -26,11 +28,11 @@ class Notifier:
 
     def ready(self, status: str) -> None:
         """The first cycle has run: the service is up."""
-        self._send(f"READY=1\nSTATUS={_one_line(status)}")
+        self._send(f"READY=1\nSTATUS={one_line(status, 400)}")
 
     def status(self, status: str) -> None:
         """The one-line summary `systemctl status` shows."""
-        self._send(f"STATUS={_one_line(status)}")
+        self._send(f"STATUS={one_line(status, 400)}")
 
     def watchdog(self) -> None:
         """The main loop is alive."""
@@ -73,7 +75,3 @@ def _watchdog_seconds(env: Mapping[str, str]) -> float | None:
     if not usec.isdigit() or int(usec) == 0 or (pid and pid != str(os.getpid())):
         return None
     return int(usec) / 1_000_000
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
