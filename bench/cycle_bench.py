@@ -24,10 +24,10 @@ from icalendar import Calendar, Event, vCalAddress
 
 from connectors.ics import IcsCalendar
 from daemon.config import CalendarSettings, DraftsSettings, Settings
+from daemon.core.model import You
+from daemon.core.status import status_rows
 from daemon.cycle import run_cycle
-from daemon.model import You
 from daemon.service import build_service
-from daemon.status import status_rows
 
 T = TypeVar("T")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 from connectors.google_api import GoogleSession
 from connectors.replies import answered_by, bare_id, named_ids
-from daemon.protocols import (
+from daemon.core.protocols import (
     ConnectorError,
     CreatedDraft,
     DraftState,

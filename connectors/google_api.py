@@ -31,7 +31,7 @@ from connectors.google_auth import (
     is_invalid_grant,
     load_credentials,
 )
-from daemon.protocols import ConnectorError, SignInRequiredError
+from daemon.core.protocols import ConnectorError, SignInRequiredError
 
 log = logging.getLogger(__name__)
 

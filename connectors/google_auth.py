@@ -25,7 +25,7 @@ from google.auth.exceptions import RefreshError
 from google.oauth2.credentials import Credentials
 
 from connectors.files import write_atomically
-from daemon.protocols import ConnectorError, SignInRequiredError
+from daemon.core.protocols import ConnectorError, SignInRequiredError
 
 log = logging.getLogger(__name__)
 

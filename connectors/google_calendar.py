@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.google_api import GoogleSession
-from daemon.model import Event, EventStatus, Person, ResponseStatus
+from daemon.core.model import Event, EventStatus, Person, ResponseStatus
 
 log = logging.getLogger(__name__)
 

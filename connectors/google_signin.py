@@ -41,7 +41,7 @@ from googleapiclient.errors import HttpError
 from oauthlib.oauth2 import OAuth2Error  # type: ignore[import-untyped, unused-ignore]
 
 from connectors.google_auth import SCOPES, TokenStore, describe_scopes, missing_scopes
-from daemon.protocols import ConnectorError
+from daemon.core.protocols import ConnectorError
 
 log = logging.getLogger(__name__)
 

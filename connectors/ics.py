@@ -30,8 +30,8 @@ from icalendar.prop import vDDDLists, vDDDTypes
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from daemon.model import Event, EventStatus, Person, ResponseStatus
-from daemon.protocols import ConnectorError
+from daemon.core.model import Event, EventStatus, Person, ResponseStatus
+from daemon.core.protocols import ConnectorError
 
 log = logging.getLogger(__name__)
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from connectors.files import write_atomically
 from connectors.replies import answered_by, bare_id, named_ids
-from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
+from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
 
 log = logging.getLogger(__name__)
 

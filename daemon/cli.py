@@ -24,13 +24,14 @@ from daemon.config import (
     load_settings,
     parse_settings,
 )
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus
+from daemon.core.protocols import ConnectorError, SignInRequiredError
+from daemon.core.status import StatusRow, render_table, status_rows
 from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError, ensure_private_dir
 from daemon.lock import AlreadyRunningError, state_lock
 from daemon.logs import configure_logging, under_journal
 from daemon.loop import run_forever
-from daemon.model import DraftKey, DraftRecord, DraftStatus
-from daemon.protocols import ConnectorError, SignInRequiredError
 from daemon.service import (
     Service,
     build_service,
@@ -38,7 +39,6 @@ from daemon.service import (
     token_path,
     user_zone,
 )
-from daemon.status import StatusRow, render_table, status_rows
 from daemon.unit import UnitFiles
 
 # sysexits.h EX_CONFIG: the configuration is unusable, so restarting will not help.

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from daemon.model import You
-from daemon.text import is_plain_address
+from daemon.core.model import You
+from daemon.core.text import is_plain_address
 
 APP_NAME = "interview-followup"
 

@@ -11,14 +11,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from daemon.checkins import Watched, awaiting_reply
-from daemon.detect import finished_interviews, next_interview_due
-from daemon.executor import Outcome, execute
-from daemon.ledger import Ledger
-from daemon.message import plain_message_id
-from daemon.model import DraftKey, DraftRecord, DraftStatus, Event
-from daemon.plan import plan
-from daemon.protocols import (
+from daemon.core.checkins import Watched, awaiting_reply
+from daemon.core.detect import finished_interviews, next_interview_due
+from daemon.core.message import plain_message_id
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Event
+from daemon.core.plan import plan
+from daemon.core.protocols import (
     CalendarSource,
     ConnectorError,
     CreatedDraft,
@@ -26,6 +24,8 @@ from daemon.protocols import (
     Mailbox,
     SignInRequiredError,
 )
+from daemon.executor import Outcome, execute
+from daemon.ledger import Ledger
 from daemon.service import Service
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
-from daemon.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome, Remind
+from daemon.core.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome, Remind
+from daemon.core.model import DraftKey, DraftStatus, You
+from daemon.core.protocols import ConnectorError, CreatedDraft, Mailbox, SignInRequiredError
+from daemon.core.reminders import reminder_mail
 from daemon.ledger import Ledger
-from daemon.model import DraftKey, DraftStatus, You
-from daemon.protocols import ConnectorError, CreatedDraft, Mailbox, SignInRequiredError
-from daemon.reminders import reminder_mail
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from daemon.model import Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId
+from daemon.core.model import Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId
 
 SCHEMA_VERSION = 1
 

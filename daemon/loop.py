@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 import schedule
 
 from daemon.config import ConfigError, Settings
+from daemon.core.protocols import ConnectorError, SignInRequiredError
+from daemon.core.status import summary_line
 from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError
 from daemon.notify import Notifier
-from daemon.protocols import ConnectorError, SignInRequiredError
 from daemon.service import Service, build_service
-from daemon.status import summary_line
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import os
 import socket
 from collections.abc import Mapping
 
-from daemon.text import one_line
+from daemon.core.text import one_line
 
 log = logging.getLogger(__name__)
 

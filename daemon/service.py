@@ -20,14 +20,14 @@ from connectors.google_auth import TokenStore
 from connectors.google_calendar import GoogleCalendar
 from connectors.ics import IcsCalendar, local_zone
 from connectors.maildir import MaildirMailbox
-from daemon.checkins import CheckInRules
-from daemon.compose import Template, default_template
 from daemon.config import CalendarSettings, ConfigError, Settings
-from daemon.deadline import QuietHours
+from daemon.core.checkins import CheckInRules
+from daemon.core.compose import Template, default_template
+from daemon.core.deadline import QuietHours
+from daemon.core.plan import Drafting
+from daemon.core.protocols import CalendarSource, Mailbox
 from daemon.executor import Channels
 from daemon.ledger import Ledger
-from daemon.plan import Drafting
-from daemon.protocols import CalendarSource, Mailbox
 
 
 @dataclass

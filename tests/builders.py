@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from daemon.model import Event, EventStatus, Person, ResponseStatus, You
+from daemon.core.model import Event, EventStatus, Person, ResponseStatus, You
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=BERLIN)

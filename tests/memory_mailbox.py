@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
+from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
 
 
 class MemoryMailbox:

@@ -16,8 +16,8 @@ import pytest
 
 from connectors import ics
 from connectors.ics import IcsCalendar
-from daemon.model import Event, EventStatus, Person, ResponseStatus
-from daemon.protocols import CalendarSource, ConnectorError
+from daemon.core.model import Event, EventStatus, Person, ResponseStatus
+from daemon.core.protocols import CalendarSource, ConnectorError
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ics"
 BERLIN = ZoneInfo("Europe/Berlin")

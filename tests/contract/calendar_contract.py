@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from daemon.model import EventStatus, ResponseStatus
-from daemon.protocols import CalendarSource
+from daemon.core.model import EventStatus, ResponseStatus
+from daemon.core.protocols import CalendarSource
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)

@@ -24,7 +24,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from daemon.protocols import CreatedDraft, DraftState, Mailbox, SentNote
+from daemon.core.protocols import CreatedDraft, DraftState, Mailbox, SentNote
 
 JOSE = Address("José Müller", "jose", "example.com")
 ANNA = Address("Anna Berg", "anna.berg", "example.com")

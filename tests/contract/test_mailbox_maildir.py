@@ -25,7 +25,7 @@ from mailbox_contract import (
 )
 
 from connectors.maildir import MaildirMailbox
-from daemon.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
+from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
 
 _PARSER = BytesParser(policy=email.policy.default)
 

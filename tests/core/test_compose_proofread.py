@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import YOU, event
 
-from daemon.compose import (
+from daemon.core.compose import (
     LINK_PLACEHOLDER,
     TOPIC_PLACEHOLDER,
     Note,
@@ -13,8 +13,8 @@ from daemon.compose import (
     compose_note,
     default_template,
 )
-from daemon.model import Interview, Recipient
-from daemon.proofread import proofread, word_count
+from daemon.core.model import Interview, Recipient
+from daemon.core.proofread import proofread, word_count
 
 PRIYA = Recipient("priya.raman@acme.example", "Priya Raman")
 

@@ -11,16 +11,16 @@ import pytest
 from builders import ME, YOU, event, person
 from memory_mailbox import MemoryMailbox
 
-from daemon.checkins import CheckInRules
-from daemon.compose import default_template
+from daemon.core.checkins import CheckInRules
+from daemon.core.compose import default_template
+from daemon.core.deadline import QuietHours, check_in_due, decision_date, due_stage
+from daemon.core.detect import finished_interviews
+from daemon.core.model import CHECK_IN, DraftStatus
+from daemon.core.plan import Drafting, plan
+from daemon.core.protocols import ConnectorError, DraftState
 from daemon.cycle import watch_sent
-from daemon.deadline import QuietHours, check_in_due, decision_date, due_stage
-from daemon.detect import finished_interviews
 from daemon.executor import Channels, execute
 from daemon.ledger import Ledger
-from daemon.model import CHECK_IN, DraftStatus
-from daemon.plan import Drafting, plan
-from daemon.protocols import ConnectorError, DraftState
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

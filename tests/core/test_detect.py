@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from builders import ME, NOW, YOU, event, person
 
-from daemon.detect import finished_interviews, interview_from, interviewers
-from daemon.model import EventStatus, Recipient, ResponseStatus, You
+from daemon.core.detect import finished_interviews, interview_from, interviewers
+from daemon.core.model import EventStatus, Recipient, ResponseStatus, You
 
 GRACE = timedelta(minutes=10)
 LOOKBACK = timedelta(hours=48)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from connectors.ics import IcsCalendar
-from daemon.detect import finished_interviews
-from daemon.model import Recipient, You
+from daemon.core.detect import finished_interviews
+from daemon.core.model import Recipient, You
 
 DATA = Path(__file__).parents[1] / "data" / "ics"
 

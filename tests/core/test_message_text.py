@@ -7,9 +7,9 @@ from email import message_from_bytes, policy
 import pytest
 from builders import NOW
 
-from daemon.message import DraftMessage, UnsafeDraftError, message_id_for
-from daemon.model import DraftKey
-from daemon.text import is_plain_address, one_line, plain_text
+from daemon.core.message import DraftMessage, UnsafeDraftError, message_id_for
+from daemon.core.model import DraftKey
+from daemon.core.text import is_plain_address, one_line, plain_text
 
 BREAKS = ["\r\n", "\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x00"]
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from builders import NOW
 
-from daemon.deadline import describe_time_left
-from daemon.model import DraftKey, DraftRecord, DraftStatus
-from daemon.status import Stage, render_table, stage_of, status_rows
+from daemon.core.deadline import describe_time_left
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus
+from daemon.core.status import Stage, render_table, stage_of, status_rows
 
 KEY = DraftKey("ics:cal", "uid-1", "20261126T120000Z", "priya@acme.example")
 RECORD = DraftRecord(

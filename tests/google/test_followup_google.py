@@ -13,7 +13,7 @@ from google_support import session_for, signed_in
 
 from connectors.google_auth import SCOPES, TokenStore
 from connectors.google_calendar import GoogleCalendar
-from daemon.protocols import SignInRequiredError
+from daemon.core.protocols import SignInRequiredError
 
 NOW = "2026-11-26T16:00:00+00:00"
 pytestmark = pytest.mark.system

@@ -16,7 +16,7 @@ from mailbox_contract import (
 )
 
 from connectors.gmail import GmailMailbox
-from daemon.protocols import (
+from daemon.core.protocols import (
     ConnectorError,
     CreatedDraft,
     DraftState,

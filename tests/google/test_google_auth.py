@@ -36,7 +36,7 @@ from connectors.google_auth import (
     load_credentials,
 )
 from connectors.google_signin import SignInResult, sign_in
-from daemon.protocols import ConnectorError, SignInRequiredError
+from daemon.core.protocols import ConnectorError, SignInRequiredError
 
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 

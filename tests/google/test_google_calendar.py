@@ -9,8 +9,8 @@ from google_support import session_for, signed_in
 
 from connectors.google_api import Endpoints, GoogleSession
 from connectors.google_calendar import GoogleCalendar
-from daemon.model import EventStatus, Person, ResponseStatus
-from daemon.protocols import ConnectorError
+from daemon.core.model import EventStatus, Person, ResponseStatus
+from daemon.core.protocols import ConnectorError
 
 START = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
 END = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)

@@ -24,8 +24,8 @@ from connectors.google_api import GoogleSession
 from connectors.google_auth import TokenStore
 from connectors.google_calendar import GoogleCalendar
 from daemon.config import load_settings
-from daemon.message import DraftMessage
-from daemon.protocols import CreatedDraft, DraftState
+from daemon.core.message import DraftMessage
+from daemon.core.protocols import CreatedDraft, DraftState
 from daemon.service import google_endpoints, token_path
 
 LIVE_CONFIG = os.environ.get("FOLLOWUP_LIVE_CONFIG", "")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from daemon.config import parse_settings
+from daemon.core.protocols import ConnectorError
 from daemon.demo import sample_calendar
 from daemon.loop import Daemon
 from daemon.notify import Notifier
-from daemon.protocols import ConnectorError
 
 CONFIG = (
     '[you]\nname = "Alex Rivera"\nemail = "alex@example.com"\n\n'

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from daemon.deadline import ReminderStage
-from daemon.message import DraftMessage
-from daemon.model import DraftKey, DraftRecord, DraftStatus, InterviewId
-from daemon.protocols import CreatedDraft, SentNote
+from daemon.core.deadline import ReminderStage
+from daemon.core.message import DraftMessage
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus, InterviewId
+from daemon.core.protocols import CreatedDraft, SentNote
 
 
 @dataclass(frozen=True)

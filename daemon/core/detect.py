@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from daemon.model import Event, EventStatus, Interview, Person, Recipient, ResponseStatus, You
-from daemon.text import is_plain_address, one_line, plain_text
+from daemon.core.model import Event, EventStatus, Interview, Person, Recipient, ResponseStatus, You
+from daemon.core.text import is_plain_address, one_line, plain_text
 
 log = logging.getLogger(__name__)
 

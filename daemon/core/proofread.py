@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from daemon.compose import Note
-from daemon.model import Interview, Recipient, You
+from daemon.core.compose import Note
+from daemon.core.model import Interview, Recipient, You
 
 MIN_WORDS = 60
 MAX_WORDS = 150

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from daemon.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome
-from daemon.checkins import CheckInRules, Watched, plan_check_ins
-from daemon.compose import Template, compose_note
-from daemon.deadline import QuietHours
-from daemon.message import note_to
-from daemon.model import (
+from daemon.core.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome
+from daemon.core.checkins import CheckInRules, Watched, plan_check_ins
+from daemon.core.compose import Template, compose_note
+from daemon.core.deadline import QuietHours
+from daemon.core.message import note_to
+from daemon.core.model import (
     THANKS,
     Delivered,
     DraftKey,
@@ -32,10 +32,10 @@ from daemon.model import (
     deadline_for,
     key_for,
 )
-from daemon.proofread import proofread
-from daemon.protocols import DraftState
-from daemon.reminders import plan_reminders
-from daemon.text import one_line, plain_text
+from daemon.core.proofread import proofread
+from daemon.core.protocols import DraftState
+from daemon.core.reminders import plan_reminders
+from daemon.core.text import one_line, plain_text
 
 
 def plan(

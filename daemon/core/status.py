@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from daemon.checkins import WATCH_FOR, CheckInRules, check_in_time
-from daemon.deadline import OVERDUE, describe_time_left, next_stage
-from daemon.model import (
+from daemon.core.checkins import WATCH_FOR, CheckInRules, check_in_time
+from daemon.core.deadline import OVERDUE, describe_time_left, next_stage
+from daemon.core.model import (
     CHECK_IN,
     THANKS,
     Delivered,

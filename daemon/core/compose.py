@@ -14,8 +14,8 @@ import string
 from dataclasses import dataclass
 from importlib import resources
 
-from daemon.model import DraftRecord, Interview, Recipient, You
-from daemon.text import one_line
+from daemon.core.model import DraftRecord, Interview, Recipient, You
+from daemon.core.text import one_line
 
 TOPIC_PLACEHOLDER = "[a topic you discussed]"
 LINK_PLACEHOLDER = "[add the link or attach it]"

@@ -18,8 +18,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from daemon.model import DraftKey, Recipient, You
-from daemon.text import one_line
+from daemon.core.model import DraftKey, Recipient, You
+from daemon.core.text import one_line
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 A `CalendarSource` yields normalised `Event`s; a `Mailbox` holds drafts and
 says what became of them. Connectors implement these and import nothing else
-from the daemon besides `daemon.model`.
+from the daemon besides `daemon.core.model`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
-from daemon.model import CreatedDraft as CreatedDraft  # re-exported: part of the Mailbox seam
-from daemon.model import Event
+from daemon.core.model import CreatedDraft as CreatedDraft  # re-exported: part of the Mailbox seam
+from daemon.core.model import Event
 
 
 class ConnectorError(Exception):

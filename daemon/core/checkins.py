@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
-from daemon.actions import Answered, CreateDraft
-from daemon.compose import Template, compose_check_in
-from daemon.deadline import check_in_due, decision_date
-from daemon.message import note_to
-from daemon.model import CHECK_IN, THANKS, DraftKey, DraftRecord, DraftStatus, Recipient, You
-from daemon.proofread import placeholders
-from daemon.protocols import SentNote
+from daemon.core.actions import Answered, CreateDraft
+from daemon.core.compose import Template, compose_check_in
+from daemon.core.deadline import check_in_due, decision_date
+from daemon.core.message import note_to
+from daemon.core.model import CHECK_IN, THANKS, DraftKey, DraftRecord, DraftStatus, Recipient, You
+from daemon.core.proofread import placeholders
+from daemon.core.protocols import SentNote
 
 
 @dataclass(frozen=True)

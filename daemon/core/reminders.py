@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 
-from daemon.actions import Remind
-from daemon.deadline import (
+from daemon.core.actions import Remind
+from daemon.core.deadline import (
     OVERDUE,
     QuietHours,
     ReminderStage,
@@ -20,8 +20,8 @@ from daemon.deadline import (
     describe_time_left,
     due_stage,
 )
-from daemon.message import DraftMessage
-from daemon.model import (
+from daemon.core.message import DraftMessage
+from daemon.core.model import (
     CHECK_IN,
     THANKS,
     Delivered,
