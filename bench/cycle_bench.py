@@ -23,11 +23,11 @@ from typing import TypeVar
 from icalendar import Calendar, Event, vCalAddress
 
 from connectors.ics import IcsCalendar
-from daemon.config import CalendarSettings, DraftsSettings, Settings
+from daemon.config import CalendarKind, CalendarSettings, DraftsSettings, MailboxKind, Settings
 from daemon.core.model import You
 from daemon.core.status import status_rows
 from daemon.cycle import run_cycle
-from daemon.service import build_service
+from daemon.wiring import build_runtime
 
 T = TypeVar("T")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -92,29 +92,26 @@ def main() -> None:
         )
         settings = Settings(
             you=YOU,
-            calendars=(CalendarSettings("ics", "bench", path=root / "calendar.ics"),),
-            drafts=DraftsSettings("maildir", root / "Drafts"),
+            calendars=(CalendarSettings(CalendarKind.ICS, "bench", path=root / "calendar.ics"),),
+            drafts=DraftsSettings(MailboxKind.MAILDIR, root / "Drafts"),
             state_dir=root / "state",
         )
         source = IcsCalendar("bench", path=root / "calendar.ics")
         window = (NOW - timedelta(hours=72), NOW + timedelta(days=1))
         events = timed("read + expand the calendar (72 h window)", lambda: source.events(*window))
         print(f"{'  occurrences in the window':<42} {len(events):9d}")
-        service = build_service(settings)
+        runtime = build_runtime(settings)
 
         def cycle() -> object:
-            return run_cycle(
-                NOW,
-                service,
-            )
+            return run_cycle(NOW, runtime)
 
         timed("first cycle (drafts every note)", cycle)
         drafts = len(list((root / "Drafts" / "cur").iterdir()))
         print(f"{'  drafts written':<42} {drafts:9d}")
         timed("second cycle (nothing new: steady state)", cycle)
-        records = service.ledger.records().values()
+        records = runtime.ledger.records().values()
         timed("status rows", lambda: status_rows(records, NOW, {}, (6, 2)))
-        service.close()
+        runtime.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak RSS of this process':<42} {peak:9.1f} MiB")
 

@@ -24,8 +24,8 @@ from typing import Any
 from google.auth.exceptions import RefreshError
 from google.oauth2.credentials import Credentials
 
-from connectors.files import write_atomically
 from daemon.core.protocols import ConnectorError, SignInRequiredError
+from daemon.files import ensure_private_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class TokenStore:
         """Write the credentials atomically: 0600 file, 0700 directory, any umask."""
         data = credentials.to_json().encode("utf-8")  # type: ignore[no-untyped-call]
         try:
-            _make_private_dir(self.path.parent)
+            _private_token_dir(self.path.parent)
             temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.tmp")
             write_atomically(temporary, self.path, data)
         except OSError as error:
@@ -134,16 +134,12 @@ class TokenStore:
         )
 
 
-def _make_private_dir(directory: Path) -> None:
+def _private_token_dir(directory: Path) -> None:
     """Create `directory` (and missing parents) 0700; warn about an existing open one.
 
     An existing directory is not changed: it may be the user's Documents.
     """
-    missing = [p for p in (directory, *directory.parents) if not p.exists()]
-    for path in reversed(missing):
-        path.mkdir(mode=0o700, exist_ok=True)
-        path.chmod(0o700)  # mkdir's mode is filtered through the umask
-    if directory.stat().st_mode & 0o077:
+    if ensure_private_dir(directory, tighten=False).stat().st_mode & 0o077:
         log.warning("%s is open to others; keep the token in a private directory", directory)
 
 

@@ -35,9 +35,9 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
-from connectors.files import write_atomically
 from connectors.replies import answered_by, bare_id, named_ids
 from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
+from daemon.files import ensure_private_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -295,21 +295,8 @@ def _date(headers: Message) -> datetime:
 
 def _ensure_maildir(root: Path) -> None:
     """Create `root` (and missing parents) and its tmp/new/cur with mode 0700."""
-    missing = [p for p in (root, *root.parents) if not p.exists()]
-    for path in reversed(missing):
-        _mkdir_private(path)
-    for sub in _SUBDIRS:
-        _mkdir_private(root / sub)
-
-
-def _mkdir_private(path: Path) -> None:
-    try:
-        path.mkdir(mode=0o700)
-    except FileExistsError:
-        if not path.is_dir():
-            raise
-    else:
-        log.info("created folder %s", path)
+    for folder in (root, *(root / sub for sub in _SUBDIRS)):
+        ensure_private_dir(folder, tighten=False)
 
 
 def _new_key() -> str:

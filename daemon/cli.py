@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from connectors.google_auth import TokenStore, describe_scopes
-from connectors.google_signin import sign_in
 from daemon import demo, unit
 from daemon.config import (
     ConfigError,
@@ -27,19 +25,14 @@ from daemon.config import (
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus
 from daemon.core.protocols import ConnectorError, SignInRequiredError
 from daemon.core.status import StatusRow, render_table, status_rows
-from daemon.cycle import CycleReport, run_cycle
-from daemon.ledger import LedgerError, ensure_private_dir
+from daemon.cycle import CycleReport, Runtime, run_cycle
+from daemon.files import ensure_private_dir
+from daemon.ledger import LedgerError
 from daemon.lock import AlreadyRunningError, state_lock
 from daemon.logs import configure_logging, under_journal
 from daemon.loop import run_forever
-from daemon.service import (
-    Service,
-    build_service,
-    client_secrets_path,
-    token_path,
-    user_zone,
-)
 from daemon.unit import UnitFiles
+from daemon.wiring import build_runtime, client_secrets_path, sign_in_to_google, user_zone
 
 # sysexits.h EX_CONFIG: the configuration is unusable, so restarting will not help.
 EXIT_CONFIG = 78
@@ -154,11 +147,11 @@ def _run(args: argparse.Namespace) -> int:
         if not args.once:
             run_forever(lambda: _settings(args), lambda: datetime.now(UTC))
             return 0
-        service = build_service(settings)
+        runtime = build_runtime(settings)
         try:
-            report = run_cycle(_now(args), service)
+            report = run_cycle(_now(args), runtime)
         finally:
-            service.close()
+            runtime.close()
     print(_summary(report))
     if report.sign_in_needed:
         return _fail(report.sign_in_needed, EXIT_CONFIG)
@@ -167,19 +160,11 @@ def _run(args: argparse.Namespace) -> int:
 
 def _auth(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    ensure_private_dir(settings.state_dir)
     secrets = args.client_secrets or client_secrets_path(
         settings, args.config or default_config_path()
     )
-    store = TokenStore(token_path(settings))
-    result = sign_in(
-        secrets,
-        store,
-        port=args.port,
-        open_browser=not args.no_browser,
-        token_uri=settings.google.get("token_uri"),
-        gmail_endpoint=settings.google.get("gmail_endpoint"),
-        pasted_lines=sys.stdin,
+    result = sign_in_to_google(
+        settings, secrets, port=args.port, open_browser=not args.no_browser, pasted_lines=sys.stdin
     )
     print(f"Signed in as {result.email}.")
     if result.email.lower() not in settings.you.addresses:
@@ -188,8 +173,8 @@ def _auth(args: argparse.Namespace) -> int:
             "signed and sent from this account. If that is not what you want, run "
             "`followup auth` again and choose the other account."
         )
-    print(f"Granted: {describe_scopes(result.scopes)}.")
-    print(f"The sign-in is saved in {store.path} (readable only by you).")
+    print(f"Granted: {result.permissions}.")
+    print(f"The sign-in is saved in {result.token_file} (readable only by you).")
     return 0
 
 
@@ -207,12 +192,12 @@ def _service(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    service = build_service(settings)
+    runtime = build_runtime(settings)
     try:
-        alerts = service.ledger.alerts()
-        rows = _rows(service, _now(args))
+        alerts = runtime.ledger.alerts()
+        rows = _rows(runtime, _now(args))
     finally:
-        service.close()
+        runtime.close()
     for message in alerts.values():
         print(f"! {message}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
@@ -222,26 +207,26 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rows(service: Service, now: datetime) -> list[StatusRow]:
-    records = service.ledger.records().values()
+def _rows(runtime: Runtime, now: datetime) -> list[StatusRow]:
+    records = runtime.ledger.records().values()
     return status_rows(
         records,
         now,
-        _links(service, records),
-        service.settings.remind_before_hours,
-        service.ledger.reminders(),
-        service.drafting.check_ins,
+        _links(runtime, records),
+        runtime.settings.deadline.remind_before_hours,
+        runtime.ledger.reminders(),
+        runtime.drafting.check_ins,
     )
 
 
-def _links(service: Service, records: Iterable[DraftRecord]) -> dict[DraftKey, str]:
+def _links(runtime: Runtime, records: Iterable[DraftRecord]) -> dict[DraftKey, str]:
     """Fresh links to the drafts still waiting; the others keep their stored reference."""
     links: dict[DraftKey, str] = {}
     for record in records:
         if record.status is not DraftStatus.DRAFTED:
             continue
         try:
-            links[record.key] = service.mailbox.draft_link(record.draft_ref)
+            links[record.key] = runtime.mailbox.draft_link(record.draft_ref)
         except ConnectorError as error:
             log.warning("no links to drafts: %s", error)
             break
@@ -256,14 +241,14 @@ def _demo(args: argparse.Namespace) -> int:
     config = _demo_config()
     (root / "config.toml").write_text(config, encoding="utf-8")
     settings = parse_settings(tomllib.loads(config), source=str(root / "config.toml"), base=root)
-    service = build_service(settings)
+    runtime = build_runtime(settings)
     try:
-        report = run_cycle(now, service)
-        _send_for_demo(service, demo.SENT_UID, root / "Mail")
-        run_cycle(now, service)
-        rows = _rows(service, now)
+        report = run_cycle(now, runtime)
+        _send_for_demo(runtime, demo.SENT_UID, root / "Mail")
+        run_cycle(now, runtime)
+        rows = _rows(runtime, now)
     finally:
-        service.close()
+        runtime.close()
     mail = root / "Mail"
     print(f"Demo calendar: {root / 'calendar.ics'}")
     print(_summary(report))
@@ -287,11 +272,11 @@ def _demo_config() -> str:
     )
 
 
-def _send_for_demo(service: Service, uid: str, mail: Path) -> None:
+def _send_for_demo(runtime: Runtime, uid: str, mail: Path) -> None:
     """Do what the user's mail client does on send: the draft moves to Sent."""
-    for record in service.ledger.records().values():
+    for record in runtime.ledger.records().values():
         if record.key.uid == uid and record.draft_ref:
-            draft = Path(service.mailbox.draft_link(record.draft_ref))
+            draft = Path(runtime.mailbox.draft_link(record.draft_ref))
             sent = mail / "Sent" / "cur"
             sent.mkdir(parents=True, exist_ok=True)
             draft.rename(sent / draft.name.replace(":2,D", ":2,S"))

@@ -1,12 +1,15 @@
 """Reading and validating the TOML configuration into typed, frozen settings.
 
-Every problem in a file is collected and reported at once, each with its key
-and what is expected, through `ConfigError`; nothing here raises a traceback
-at a user for a mistake in their file.
+Each TOML table becomes one frozen dataclass whose field defaults are the
+documented defaults, so a default is written once. Every problem in a file is
+collected and reported at once, each with its key and what is expected,
+through `ConfigError`; nothing here raises a traceback at a user for a
+mistake in their file.
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import os
 import tomllib
@@ -14,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +27,8 @@ from daemon.core.model import You
 from daemon.core.text import is_plain_address
 
 APP_NAME = "interview-followup"
+
+_Kind = TypeVar("_Kind", bound=enum.StrEnum)
 
 
 class ConfigError(Exception):
@@ -37,11 +42,25 @@ class ConfigError(Exception):
         super().__init__(f"{source}: {count}:\n{lines}")
 
 
+class CalendarKind(enum.StrEnum):
+    """Where a `[[calendar]]` is read from."""
+
+    ICS = "ics"
+    GOOGLE = "google"
+
+
+class MailboxKind(enum.StrEnum):
+    """Where `[drafts]` go."""
+
+    MAILDIR = "maildir"
+    GMAIL = "gmail"
+
+
 @dataclass(frozen=True)
 class CalendarSettings:
     """One calendar to read: an ICS file or URL, or a Google calendar."""
 
-    kind: str
+    kind: CalendarKind
     name: str
     path: Path | None = None
     url: str | None = None
@@ -50,12 +69,61 @@ class CalendarSettings:
 
 @dataclass(frozen=True)
 class DraftsSettings:
-    """Where drafts go: a Maildir (with an optional Sent folder) or Gmail."""
+    """Where drafts go: a Maildir (with optional Sent and inbox folders) or Gmail."""
 
-    kind: str
+    kind: MailboxKind
     path: Path | None = None
     sent_path: Path | None = None
     inbox_path: Path | None = None
+
+    @property
+    def sees_replies(self) -> bool:
+        """Whether replies (and reminder mails) can reach a folder the daemon reads."""
+        return self.kind is MailboxKind.GMAIL or self.inbox_path is not None
+
+
+@dataclass(frozen=True)
+class InterviewSettings:
+    """`[interviews]`: when an interview counts as finished, and how often to look."""
+
+    grace_minutes: float = 10
+    lookback_hours: float = 48
+    check_every_minutes: float = 5
+
+
+@dataclass(frozen=True)
+class DeadlineSettings:
+    """`[deadline]`: the time a thank-you counts for, and the reminders before it."""
+
+    hours: float = 24
+    remind_before_hours: tuple[float, ...] = (6, 2)
+    quiet_hours: tuple[time, time] | None = (time(22, 0), time(7, 0))
+
+
+@dataclass(frozen=True)
+class CheckInSettings:
+    """`[check_in]`: when to draft a check-in after a sent note got no answer (0: never)."""
+
+    after_business_days: int = 7
+
+
+@dataclass(frozen=True)
+class NotesSettings:
+    """`[notes]`: the user's own templates, if any."""
+
+    template: Path | None = None
+    check_in_template: Path | None = None
+
+
+@dataclass(frozen=True)
+class GoogleSettings:
+    """`[google]`: the sign-in files, and endpoints overridden for tests and proxies."""
+
+    client_secrets: Path | None = None
+    token_file: Path | None = None
+    gmail_endpoint: str | None = None
+    calendar_endpoint: str | None = None
+    token_uri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,16 +134,11 @@ class Settings:
     calendars: tuple[CalendarSettings, ...]
     drafts: DraftsSettings
     state_dir: Path
-    grace_minutes: float = 10
-    lookback_hours: float = 48
-    check_every_minutes: float = 5
-    deadline_hours: float = 24
-    remind_before_hours: tuple[float, ...] = (6, 2)
-    quiet_hours: tuple[time, time] | None = (time(22, 0), time(7, 0))
-    check_in_business_days: int = 7
-    template: Path | None = None
-    check_in_template: Path | None = None
-    google: Mapping[str, str] = field(default_factory=dict)
+    interviews: InterviewSettings = field(default_factory=InterviewSettings)
+    deadline: DeadlineSettings = field(default_factory=DeadlineSettings)
+    check_in: CheckInSettings = field(default_factory=CheckInSettings)
+    notes: NotesSettings = field(default_factory=NotesSettings)
+    google: GoogleSettings = field(default_factory=GoogleSettings)
 
 
 def default_config_path() -> Path:
@@ -106,48 +169,25 @@ def load_settings(path: Path) -> Settings:
     return parse_settings(raw, source=str(path), base=path.resolve().parent)
 
 
+_TABLES = {"you", "calendar", "drafts", "interviews", "deadline", "state", "google", "notes"}
+
+
 def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settings:
     """Validate an already-parsed TOML document; relative paths resolve against `base`."""
     check = _Checker(base)
-    check.unknown_keys(
-        raw,
-        "",
-        {"you", "calendar", "drafts", "interviews", "deadline", "state", "google", "notes"}
-        | {"check_in"},
-    )
-    you = _you(check, check.table(raw, "you"))
-    calendars = _calendars(check, raw.get("calendar"))
-    drafts = _drafts(check, check.table(raw, "drafts"))
-    interviews = check.table(raw, "interviews", required=False)
-    check.unknown_keys(
-        interviews, "interviews.", {"grace_minutes", "lookback_hours", "check_every_minutes"}
-    )
-    deadline = check.table(raw, "deadline", required=False)
-    check.unknown_keys(deadline, "deadline.", {"hours", "remind_before_hours", "quiet_hours"})
+    check.unknown_keys(raw, "", _TABLES | {"check_in"})
     state = check.table(raw, "state", required=False)
     check.unknown_keys(state, "state.", {"dir"})
-    notes = check.table(raw, "notes", required=False)
-    check.unknown_keys(notes, "notes.", {"template", "check_in_template"})
-    check_in = check.table(raw, "check_in", required=False)
-    check.unknown_keys(check_in, "check_in.", {"after_business_days"})
-    google = check.table(raw, "google", required=False)
     settings = Settings(
-        you=you,
-        calendars=calendars,
-        drafts=drafts,
+        you=_you(check, check.table(raw, "you")),
+        calendars=_calendars(check, raw.get("calendar")),
+        drafts=_drafts(check, check.table(raw, "drafts")),
         state_dir=check.path(state, "state.dir") or default_state_dir(),
-        grace_minutes=check.number(interviews, "interviews.grace_minutes", 10, 0, 24 * 60),
-        lookback_hours=check.number(interviews, "interviews.lookback_hours", 48, 1, 24 * 30),
-        check_every_minutes=check.number(
-            interviews, "interviews.check_every_minutes", 5, 1, 24 * 60
-        ),
-        deadline_hours=check.number(deadline, "deadline.hours", 24, 1, 24 * 14),
-        remind_before_hours=_remind_before(check, deadline),
-        quiet_hours=_quiet_hours(check, deadline),
-        check_in_business_days=_whole_days(check, check_in),
-        template=check.path(notes, "notes.template"),
-        check_in_template=check.path(notes, "notes.check_in_template"),
-        google=_google(check, google),
+        interviews=_interviews(check, check.table(raw, "interviews", required=False)),
+        deadline=_deadline(check, check.table(raw, "deadline", required=False)),
+        check_in=_check_in(check, check.table(raw, "check_in", required=False)),
+        notes=_notes(check, check.table(raw, "notes", required=False)),
+        google=_google(check, check.table(raw, "google", required=False)),
     )
     _check_windows(check, settings)
     if check.problems:
@@ -157,12 +197,12 @@ def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settin
 
 def _check_windows(check: _Checker, settings: Settings) -> None:
     """Values that are each fine but together would make the daemon do nothing useful."""
-    if settings.grace_minutes / 60 >= settings.lookback_hours:
+    if settings.interviews.grace_minutes / 60 >= settings.interviews.lookback_hours:
         check.problem(
             "interviews.grace_minutes",
             "must be shorter than interviews.lookback_hours, or no interview is ever found",
         )
-    if any(hours >= settings.deadline_hours for hours in settings.remind_before_hours):
+    if any(hours >= settings.deadline.hours for hours in settings.deadline.remind_before_hours):
         check.problem("deadline.remind_before_hours", "every value must be below deadline.hours")
 
 
@@ -196,25 +236,26 @@ def _calendars(check: _Checker, raw: Any) -> tuple[CalendarSettings, ...]:
 
 def _calendar(check: _Checker, table: Mapping[str, Any], where: str) -> CalendarSettings:
     check.unknown_keys(table, where + ".", {"kind", "name", "path", "url", "calendar_id"})
-    kind = check.choice(table, f"{where}.kind", ("ics", "google"))
+    kind = check.choice(table, f"{where}.kind", CalendarKind)
     path = check.path(table, f"{where}.path")
     url = check.string(table, f"{where}.url")
-    calendar_id = check.string(table, f"{where}.calendar_id") or "primary"
-    if kind == "ics" and (path is None) == (not url):
+    calendar_id = check.string(table, f"{where}.calendar_id") or CalendarSettings.calendar_id
+    if kind is CalendarKind.ICS and (path is None) == (not url):
         check.problem(where, "an ics calendar needs exactly one of path or url")
     if url and not url.startswith(("https://", "webcal://")):
         check.problem(f"{where}.url", "expected an https:// (or webcal://) address")
     name = check.string(table, f"{where}.name") or _default_name(kind, path, url, calendar_id)
-    return CalendarSettings(kind, name, path, url or None, calendar_id)
+    # A kind that was refused is a problem already: these settings are never used.
+    return CalendarSettings(kind or CalendarKind.ICS, name, path, url or None, calendar_id)
 
 
-def _default_name(kind: str, path: Path | None, url: str, calendar_id: str) -> str:
+def _default_name(kind: CalendarKind | None, path: Path | None, url: str, calendar_id: str) -> str:
     """A calendar's identity in draft keys when the file gives it no `name`.
 
     A URL is never written out whole: a secret iCal address carries its token
     in the path, and the name reaches logs, the ledger and `status --json`.
     """
-    if kind == "google":
+    if kind is CalendarKind.GOOGLE:
         return f"google:{calendar_id}"
     if url:
         digest = hashlib.sha256(url.encode()).hexdigest()[:12]
@@ -231,24 +272,54 @@ def _host(url: str) -> str:
 
 def _drafts(check: _Checker, table: Mapping[str, Any]) -> DraftsSettings:
     check.unknown_keys(table, "drafts.", {"kind", "path", "sent_path", "inbox_path"})
-    kind = check.choice(table, "drafts.kind", ("maildir", "gmail"))
+    kind = check.choice(table, "drafts.kind", MailboxKind)
     path = check.path(table, "drafts.path")
-    if kind == "maildir" and path is None:
+    if kind is MailboxKind.MAILDIR and path is None:
         check.problem("drafts.path", "a maildir needs the path of its Drafts folder")
     sent, inbox = check.path(table, "drafts.sent_path"), check.path(table, "drafts.inbox_path")
-    return DraftsSettings(kind, path, sent, inbox)
+    return DraftsSettings(kind or MailboxKind.MAILDIR, path, sent, inbox)
+
+
+def _interviews(check: _Checker, table: Mapping[str, Any]) -> InterviewSettings:
+    check.unknown_keys(
+        table, "interviews.", {"grace_minutes", "lookback_hours", "check_every_minutes"}
+    )
+    default = InterviewSettings
+    return InterviewSettings(
+        grace_minutes=check.number(
+            table, "interviews.grace_minutes", default.grace_minutes, 0, 24 * 60
+        ),
+        lookback_hours=check.number(
+            table, "interviews.lookback_hours", default.lookback_hours, 1, 24 * 30
+        ),
+        check_every_minutes=check.number(
+            table, "interviews.check_every_minutes", default.check_every_minutes, 1, 24 * 60
+        ),
+    )
+
+
+def _deadline(check: _Checker, table: Mapping[str, Any]) -> DeadlineSettings:
+    check.unknown_keys(table, "deadline.", {"hours", "remind_before_hours", "quiet_hours"})
+    return DeadlineSettings(
+        hours=check.number(table, "deadline.hours", DeadlineSettings.hours, 1, 24 * 14),
+        remind_before_hours=_remind_before(check, table),
+        quiet_hours=_quiet_hours(check, table),
+    )
 
 
 def _remind_before(check: _Checker, table: Mapping[str, Any]) -> tuple[float, ...]:
-    value = table.get("remind_before_hours", [6, 2])
+    default = DeadlineSettings.remind_before_hours
+    value = table.get("remind_before_hours", list(default))
     if not isinstance(value, list) or not all(_is_number(v) and v > 0 for v in value):
         check.problem("deadline.remind_before_hours", "expected a list of positive hours")
-        return (6, 2)
+        return default
     return tuple(sorted((float(v) for v in value), reverse=True))
 
 
 def _quiet_hours(check: _Checker, table: Mapping[str, Any]) -> tuple[time, time] | None:
-    value = table.get("quiet_hours", ["22:00", "07:00"])
+    if "quiet_hours" not in table:
+        return DeadlineSettings.quiet_hours
+    value = table["quiet_hours"]
     if value == []:
         return None
     try:
@@ -263,29 +334,38 @@ def _quiet_hours(check: _Checker, table: Mapping[str, Any]) -> tuple[time, time]
     return start, end
 
 
-def _whole_days(check: _Checker, table: Mapping[str, Any]) -> int:
-    value = table.get("after_business_days", 7)
+def _check_in(check: _Checker, table: Mapping[str, Any]) -> CheckInSettings:
+    check.unknown_keys(table, "check_in.", {"after_business_days"})
+    value = table.get("after_business_days", CheckInSettings.after_business_days)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 60:
         check.problem(
             "check_in.after_business_days", f"expected a whole number 0-60, got {value!r}"
         )
-        return 7
-    return value
+        return CheckInSettings()
+    return CheckInSettings(value)
 
 
-_GOOGLE_KEYS = frozenset(
-    {"client_secrets", "token_file", "gmail_endpoint", "calendar_endpoint", "token_uri"}
-)
+def _notes(check: _Checker, table: Mapping[str, Any]) -> NotesSettings:
+    check.unknown_keys(table, "notes.", {"template", "check_in_template"})
+    return NotesSettings(
+        template=check.path(table, "notes.template"),
+        check_in_template=check.path(table, "notes.check_in_template"),
+    )
 
 
-def _google(check: _Checker, table: Mapping[str, Any]) -> dict[str, str]:
-    check.unknown_keys(table, "google.", set(_GOOGLE_KEYS))
-    google = {key: check.string(table, f"google.{key}") for key in _GOOGLE_KEYS if key in table}
+def _google(check: _Checker, table: Mapping[str, Any]) -> GoogleSettings:
+    endpoints = ("gmail_endpoint", "calendar_endpoint", "token_uri")
+    check.unknown_keys(table, "google.", {"client_secrets", "token_file", *endpoints})
+    google = GoogleSettings(
+        check.path(table, "google.client_secrets"),
+        check.path(table, "google.token_file"),
+        *(check.string(table, f"google.{key}") or None for key in endpoints),
+    )
     # The API client appends its own paths: gmail/v1/… to the Gmail root, events/… to
     # the calendar's; a wrong form only shows later as a puzzling 404.
-    if not google.get("calendar_endpoint", "/calendar/v3/").rstrip("/").endswith("/calendar/v3"):
+    if not (google.calendar_endpoint or "/calendar/v3/").rstrip("/").endswith("/calendar/v3"):
         check.problem("google.calendar_endpoint", "expected an address ending in /calendar/v3/")
-    if "/gmail/v1" in google.get("gmail_endpoint", ""):
+    if "/gmail/v1" in (google.gmail_endpoint or ""):
         check.problem("google.gmail_endpoint", "expected the root address, without /gmail/v1/")
     return google
 
@@ -342,12 +422,14 @@ class _Checker:
             return ""
         return value.strip().lower()
 
-    def choice(self, table: Mapping[str, Any], key: str, options: tuple[str, ...]) -> str:
+    def choice(self, table: Mapping[str, Any], key: str, kinds: type[_Kind]) -> _Kind | None:
+        """The member named by the value; None (and a problem) for anything else."""
         value = table.get(key.rsplit(".", 1)[-1])
+        options = [kind.value for kind in kinds]
         if value not in options:
             self.problem(key, f"expected one of {', '.join(map(repr, options))}, got {value!r}")
-            return ""
-        return str(value)
+            return None
+        return kinds(value)
 
     def number(
         self, table: Mapping[str, Any], key: str, default: float, low: float, high: float

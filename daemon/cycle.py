@@ -11,27 +11,42 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from daemon.config import Settings
 from daemon.core.checkins import Watched, awaiting_reply
 from daemon.core.detect import finished_interviews, next_interview_due
 from daemon.core.message import plain_message_id
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Event
-from daemon.core.plan import plan
+from daemon.core.plan import Drafting, plan
 from daemon.core.protocols import (
     CalendarSource,
     ConnectorError,
-    CreatedDraft,
     DraftState,
     Mailbox,
     SignInRequiredError,
 )
-from daemon.executor import Outcome, execute
+from daemon.executor import Channels, Outcome, execute
 from daemon.ledger import Ledger
-from daemon.service import Service
 
 log = logging.getLogger(__name__)
 
 # How far ahead to read: far enough to notice upcoming interviews in logs, cheap to fetch.
 _LOOKAHEAD = timedelta(days=1)
+
+
+@dataclass
+class Runtime:
+    """Everything a cycle runs on, already built from the settings (see `daemon.wiring`)."""
+
+    settings: Settings
+    drafting: Drafting
+    sources: list[CalendarSource]
+    mailbox: Mailbox
+    ledger: Ledger
+    channels: Channels
+
+    def close(self) -> None:
+        """Release the ledger."""
+        self.ledger.close()
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,7 @@ SIGN_IN_ALERT = "sign-in"
 
 
 def run_cycle(
-    now: datetime, service: Service, should_stop: Callable[[], bool] = lambda: False
+    now: datetime, runtime: Runtime, should_stop: Callable[[], bool] = lambda: False
 ) -> CycleReport:
     """Bring drafts, reminders and check-ins up to date with the calendars as of `now`.
 
@@ -58,21 +73,21 @@ def run_cycle(
     first cycle that no longer needs one; `SignInRequiredError` from the
     mailbox still ends the cycle, since nothing can be drafted.
     """
-    settings, mailbox, ledger = service.settings, service.mailbox, service.ledger
-    lookback = timedelta(hours=settings.lookback_hours)
+    settings, mailbox, ledger = runtime.settings, runtime.mailbox, runtime.ledger
+    lookback = timedelta(hours=settings.interviews.lookback_hours)
     window = (now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
-    events, failures = read_events(service.sources, *window, should_stop)
-    grace = timedelta(minutes=settings.grace_minutes)
+    events, failures = read_events(runtime.sources, *window, should_stop)
+    grace = timedelta(minutes=settings.interviews.grace_minutes)
     interviews = finished_interviews(events, settings.you, now, grace=grace, lookback=lookback)
     try:
         mailbox.check_ready()
         records = ledger.records()
         observed = observe_drafts(mailbox, records)
-        watched = watch_sent(mailbox, records.values(), now) if service.drafting.check_ins else {}
+        watched = watch_sent(mailbox, records.values(), now) if runtime.drafting.check_ins else {}
         actions = plan(
-            now, interviews, records, observed, service.drafting, ledger.reminders(), watched
+            now, interviews, records, observed, runtime.drafting, ledger.reminders(), watched
         )
-        outcome = execute(actions, ledger, mailbox, now, service.channels, should_stop)
+        outcome = execute(actions, ledger, mailbox, now, runtime.channels, should_stop)
     except SignInRequiredError as error:
         _alert_sign_in(ledger, error, now)
         raise
@@ -106,11 +121,8 @@ def watch_sent(
     """What the mailbox says of each sent thank-you still watched: its copy, any reply."""
     watched: dict[DraftKey, Watched] = {}
     for record in awaiting_reply(records, now):
-        draft = CreatedDraft(
-            record.draft_ref, record.message_id, record.recipient_email, record.subject
-        )
         try:
-            note = mailbox.sent_note(draft)
+            note = mailbox.sent_note(record.identity)
             message_id = plain_message_id(note.message_id) if note else None
             if note is None or message_id is None:
                 continue  # nothing a check-in could reply to
@@ -159,11 +171,8 @@ def observe_drafts(
     for key, record in records.items():
         if record.status is not DraftStatus.DRAFTED:
             continue
-        draft = CreatedDraft(
-            record.draft_ref, record.message_id, record.recipient_email, record.subject
-        )
         try:
-            observed[key] = mailbox.draft_state(draft)
+            observed[key] = mailbox.draft_state(record.identity)
         except SignInRequiredError:
             raise
         except ConnectorError as error:

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from daemon.core.model import Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId
+from daemon.files import ensure_private_dir
 
 SCHEMA_VERSION = 1
 
@@ -69,17 +70,6 @@ CREATE TABLE IF NOT EXISTS alerts (
 
 class LedgerError(Exception):
     """The ledger cannot be opened or used; the message says why in one line."""
-
-
-def ensure_private_dir(path: Path) -> Path:
-    """Create `path` and any missing parents 0700, and make sure only you can enter it."""
-    missing = [p for p in (path, *path.parents) if not p.exists()]
-    for directory in reversed(missing):
-        directory.mkdir(mode=0o700, exist_ok=True)
-        directory.chmod(0o700)  # mkdir's mode passes through the umask
-    if path.stat().st_mode & 0o077:
-        path.chmod(0o700)
-    return path
 
 
 class Ledger:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from daemon.ledger import ensure_private_dir
+from daemon.files import ensure_private_dir
 
 
 class AlreadyRunningError(Exception):

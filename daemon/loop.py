@@ -24,10 +24,10 @@ import schedule
 from daemon.config import ConfigError, Settings
 from daemon.core.protocols import ConnectorError, SignInRequiredError
 from daemon.core.status import summary_line
-from daemon.cycle import CycleReport, run_cycle
+from daemon.cycle import CycleReport, Runtime, run_cycle
 from daemon.ledger import LedgerError
 from daemon.notify import Notifier
-from daemon.service import Service, build_service
+from daemon.wiring import build_runtime
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def seconds_to_sleep(
 
 
 class Daemon:
-    """The state of one `followup run`: the service, its schedule, and what is due next."""
+    """The state of one `followup run`: its runtime, its schedule, and what is due next."""
 
     def __init__(
         self,
@@ -69,7 +69,7 @@ class Daemon:
         self._wake = threading.Event()
         self._reload_requested = threading.Event()
         self._scheduler = schedule.Scheduler()
-        self._service = self._build(load())
+        self._runtime = self._build(load())
         self._next_due: datetime | None = None
 
     def run(self) -> None:
@@ -86,7 +86,7 @@ class Daemon:
                 break
             wall, mono = self.after_wake(wall, mono)
         self._notifier.stopping()
-        self._service.close()
+        self._runtime.close()
         log.info("stopped")
 
     def request_stop(self) -> None:
@@ -121,7 +121,7 @@ class Daemon:
     def sleep_seconds(self) -> float:
         """How long the loop sleeps before its next wake."""
         idle = self._scheduler.idle_seconds
-        interval = self._service.settings.check_every_minutes * 60
+        interval = self._runtime.settings.interviews.check_every_minutes * 60
         if idle is not None and idle > interval + MAX_SLEEP:
             # `schedule` counts in naive local time: after the autumn DST change its next
             # run lies an hour too far. Count again from now.
@@ -133,11 +133,11 @@ class Daemon:
 
     def _schedule_sync(self) -> None:
         self._scheduler.clear()
-        seconds = int(self._service.settings.check_every_minutes * 60)
+        seconds = int(self._runtime.settings.interviews.check_every_minutes * 60)
         self._scheduler.every(seconds).seconds.do(self._cycle)
 
     def _cycle(self) -> None:
-        report = cycle_safely(self._service, self._clock, self._stop.is_set)
+        report = cycle_safely(self._runtime, self._clock, self._stop.is_set)
         # A failed cycle leaves nothing due early: the next periodic sync tries again
         # (keeping a past due time would make the loop spin).
         self._next_due = report.next_interview_due if report is not None else None
@@ -148,7 +148,7 @@ class Daemon:
 
     def _summary(self) -> str:
         try:
-            ledger = self._service.ledger
+            ledger = self._runtime.ledger
             return summary_line(ledger.records().values(), ledger.alerts(), self._clock())
         except Exception as error:
             return f"ledger unavailable: {error}"
@@ -157,21 +157,21 @@ class Daemon:
         self._notifier.reloading()
         try:
             settings = self._load()
-            if settings.state_dir != self._service.settings.state_dir:
+            if settings.state_dir != self._runtime.settings.state_dir:
                 raise ConfigError("state.dir", ["changing the state directory needs a restart"])
-            service = self._build(settings)
+            runtime = self._build(settings)
         except Exception as error:
             log.error("kept the running configuration; the new one is unusable: %s", error)
         else:
-            self._service.close()
-            self._service = service
+            self._runtime.close()
+            self._runtime = runtime
             self._schedule_sync()
             log.info("configuration reloaded")
         self._notifier.ready(self._summary())
         self._cycle()
 
-    def _build(self, settings: Settings) -> Service:
-        return build_service(settings, sleep=self._wait_between_tries)
+    def _build(self, settings: Settings) -> Runtime:
+        return build_runtime(settings, sleep=self._wait_between_tries)
 
     def _wait_between_tries(self, seconds: float) -> bool:
         """How connectors wait between retries: the watchdog hears from us, and a
@@ -193,11 +193,11 @@ def run_forever(load: Callable[[], Settings], clock: Clock) -> None:
 
 
 def cycle_safely(
-    service: Service, clock: Clock, should_stop: Callable[[], bool] = lambda: False
+    runtime: Runtime, clock: Clock, should_stop: Callable[[], bool] = lambda: False
 ) -> CycleReport | None:
     """One cycle; whatever goes wrong is logged and the daemon carries on."""
     try:
-        return run_cycle(clock(), service, should_stop)
+        return run_cycle(clock(), runtime, should_stop)
     except SignInRequiredError as error:
         # Already said once when it began; it stays in `followup status` until signed in.
         log.debug("cycle skipped: %s", error)

@@ -17,13 +17,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
 
-from daemon.config import Settings
-from daemon.ledger import ensure_private_dir
+from daemon.config import MailboxKind, Settings
+from daemon.files import ensure_private_dir
+from daemon.shipped import shipped_text
 
 UNIT = "interview-followup.service"
 
@@ -55,7 +55,7 @@ class UnitFiles:
 
 def unit_text(command: list[str]) -> str:
     """The shipped unit with `ExecStart` running `command` (then `run`)."""
-    template = resources.files("daemon.unitfiles").joinpath(UNIT).read_text(encoding="utf-8")
+    template = shipped_text("systemd", UNIT)
     line = " ".join(_quoted(part.replace("$", "$$")) for part in command)
     return template.replace("@FOLLOWUP@", line)
 
@@ -71,7 +71,7 @@ _NAMESPACED = (
 def writable_paths(settings: Settings) -> list[Path]:
     """The folders the service writes: its state, and the Maildir's Drafts and inbox."""
     paths = [settings.state_dir]
-    if settings.drafts.kind == "maildir":
+    if settings.drafts.kind is MailboxKind.MAILDIR:
         paths += [p for p in (settings.drafts.path, settings.drafts.inbox_path) if p]
     return list(dict.fromkeys(path.expanduser().resolve() for path in paths))
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from importlib import resources
 
 from daemon.core.model import DraftRecord, Interview, Recipient, You
 from daemon.core.text import one_line
@@ -65,12 +64,6 @@ FIELDS = frozenset(
         "subject",
     }
 )
-
-
-def default_template(name: str = "thank-you") -> Template:
-    """A template shipped in `config/templates/`: `thank-you` or `check-in`."""
-    text = resources.files("daemon.defaults").joinpath("templates", f"{name}.txt")
-    return Template.parse(text.read_text(encoding="utf-8"))
 
 
 def compose_note(interview: Interview, recipient: Recipient, you: You, template: Template) -> Note:

@@ -11,10 +11,10 @@ from daemon.core.compose import (
     Note,
     Template,
     compose_note,
-    default_template,
 )
 from daemon.core.model import Interview, Recipient
 from daemon.core.proofread import proofread, word_count
+from daemon.templates import shipped_template
 
 PRIYA = Recipient("priya.raman@acme.example", "Priya Raman")
 
@@ -31,7 +31,7 @@ def interview(**fields) -> Interview:
 
 
 def test_the_note_greets_by_first_name_names_role_company_topic_and_is_signed():
-    note = compose_note(interview(), PRIYA, YOU, default_template())
+    note = compose_note(interview(), PRIYA, YOU, shipped_template("thank-you"))
     assert note.subject == "Thank you – Senior Backend Engineer at Acme"
     assert note.body.startswith("Hi Priya,\n\n")
     assert "the Senior Backend Engineer role at Acme" in note.body
@@ -43,7 +43,7 @@ def test_the_note_greets_by_first_name_names_role_company_topic_and_is_signed():
 
 def test_unknown_topic_and_promise_leave_placeholders_that_proofreading_flags():
     promised = interview(topics=(), promises=("send my portfolio",))
-    note = compose_note(promised, PRIYA, YOU, default_template())
+    note = compose_note(promised, PRIYA, YOU, shipped_template("thank-you"))
     assert TOPIC_PLACEHOLDER in note.body
     assert f"As promised, here is my portfolio: {LINK_PLACEHOLDER}." in note.body
     problems = proofread(note, promised, PRIYA, YOU)
@@ -53,7 +53,7 @@ def test_unknown_topic_and_promise_leave_placeholders_that_proofreading_flags():
 
 def test_a_kept_promise_is_not_flagged():
     promised = interview(promises=("send my portfolio",))
-    note = compose_note(promised, PRIYA, YOU, default_template())
+    note = compose_note(promised, PRIYA, YOU, shipped_template("thank-you"))
     kept = Note(note.subject, note.body.replace(LINK_PLACEHOLDER, "https://alex.example/folio"))
     assert proofread(kept, promised, PRIYA, YOU) == []
 
@@ -61,7 +61,7 @@ def test_a_kept_promise_is_not_flagged():
 def test_without_role_company_or_name_the_note_still_reads_and_says_what_is_missing():
     anonymous = Recipient("pr@acme.example")
     bare = interview(company="", role="", recipients=(anonymous,))
-    note = compose_note(bare, anonymous, YOU, default_template())
+    note = compose_note(bare, anonymous, YOU, shipped_template("thank-you"))
     assert note.subject == "Thank you – our conversation"
     assert note.body.startswith("Hi there,")
     assert "about the role." in note.body and "contribute at your team" in note.body
@@ -91,14 +91,14 @@ def test_without_role_company_or_name_the_note_still_reads_and_says_what_is_miss
     ],
 )
 def test_proofreading_catches_what_a_careful_friend_would(edit, problem):
-    note = compose_note(interview(), PRIYA, YOU, default_template())
+    note = compose_note(interview(), PRIYA, YOU, shipped_template("thank-you"))
     edited = Note(note.subject, edit(note.body))
     assert any(problem in found for found in proofread(edited, interview(), PRIYA, YOU))
 
 
 def test_hostile_calendar_text_cannot_reach_the_template_as_fields():
     sneaky = interview(company="${your_name}", topics=("$topic",))
-    note = compose_note(sneaky, PRIYA, YOU, default_template())
+    note = compose_note(sneaky, PRIYA, YOU, shipped_template("thank-you"))
     assert "${your_name}" in note.body and "$topic" in note.body
 
 

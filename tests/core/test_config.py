@@ -47,8 +47,12 @@ def test_a_good_file_becomes_typed_settings(monkeypatch):
     assert settings.calendars[0].name == "ics:/cfg/interviews.ics"
     assert settings.calendars[1].url == "webcal://calendar.example.com/secret/basic.ics"
     assert settings.drafts.path == Path("/home/alex/Mail/Drafts")
-    assert settings.remind_before_hours == (6.0, 2.0)
-    assert (settings.grace_minutes, settings.lookback_hours, settings.deadline_hours) == (
+    assert settings.deadline.remind_before_hours == (6.0, 2.0)
+    assert (
+        settings.interviews.grace_minutes,
+        settings.interviews.lookback_hours,
+        settings.deadline.hours,
+    ) == (
         10,
         48,
         24,
@@ -194,8 +198,8 @@ def test_quiet_hours_and_check_in_days_are_validated():
 
 
 def test_quiet_hours_default_to_the_night_and_can_be_turned_off():
-    assert parse(GOOD).quiet_hours == (time(22, 0), time(7, 0))
+    assert parse(GOOD).deadline.quiet_hours == (time(22, 0), time(7, 0))
     off = GOOD.replace(
         "remind_before_hours = [2, 6]", "remind_before_hours = [2, 6]\nquiet_hours = []"
     )
-    assert parse(off).quiet_hours is None
+    assert parse(off).deadline.quiet_hours is None

@@ -12,7 +12,6 @@ from builders import ME, YOU, event, person
 from memory_mailbox import MemoryMailbox
 
 from daemon.core.checkins import CheckInRules
-from daemon.core.compose import default_template
 from daemon.core.deadline import QuietHours, check_in_due, decision_date, due_stage
 from daemon.core.detect import finished_interviews
 from daemon.core.model import CHECK_IN, DraftStatus
@@ -21,15 +20,16 @@ from daemon.core.protocols import ConnectorError, DraftState
 from daemon.cycle import watch_sent
 from daemon.executor import Channels, execute
 from daemon.ledger import Ledger
+from daemon.templates import shipped_template
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 
 
 def drafting(zone=BERLIN, quiet: bool = False, check_in_days: int = 7) -> Drafting:
-    rules = CheckInRules(check_in_days, zone, default_template("check-in"), 24)
+    rules = CheckInRules(check_in_days, zone, shipped_template("check-in"), 24)
     hours = QuietHours(time(22), time(7), zone) if quiet else None
-    return Drafting(YOU, default_template(), 24, (6, 2), hours, rules)
+    return Drafting(YOU, shipped_template("thank-you"), 24, (6, 2), hours, rules)
 
 
 class Life:

@@ -9,15 +9,15 @@ import pytest
 from builders import ME, NOW, YOU, event, person
 from memory_mailbox import MemoryMailbox
 
-from daemon.core.compose import default_template
 from daemon.core.detect import finished_interviews
 from daemon.core.model import DraftKey, DraftStatus, key_for
 from daemon.core.plan import CreateDraft, Drafting, Reconcile, RecordOutcome, plan
 from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState
 from daemon.executor import Channels, create, execute
 from daemon.ledger import Ledger, LedgerError
+from daemon.templates import shipped_template
 
-DRAFTING = Drafting(YOU, default_template(), deadline_hours=24)
+DRAFTING = Drafting(YOU, shipped_template("thank-you"), deadline_hours=24)
 CHANNELS = Channels(YOU, by_mail=False)
 
 

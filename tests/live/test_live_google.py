@@ -26,7 +26,7 @@ from connectors.google_calendar import GoogleCalendar
 from daemon.config import load_settings
 from daemon.core.message import DraftMessage
 from daemon.core.protocols import CreatedDraft, DraftState
-from daemon.service import google_endpoints, token_path
+from daemon.wiring import google_endpoints, token_path
 
 LIVE_CONFIG = os.environ.get("FOLLOWUP_LIVE_CONFIG", "")
 pytestmark = pytest.mark.skipif(

@@ -1,7 +1,13 @@
-"""Durable, private file writes shared by the connectors that keep files (token, Maildir)."""
+"""Private folders and durable, private file writes: for the state, the token and the Maildir.
+
+The runtime keeps its state here, and the connectors that keep files (the
+Google token, a Maildir) use the same helpers, so there is one way to make a
+private folder and one way to write a file atomically.
+"""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from pathlib import Path
@@ -9,6 +15,30 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _CREATE = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC | os.O_NOFOLLOW
+
+
+def ensure_private_dir(path: Path, *, tighten: bool = True) -> Path:
+    """Create `path` and its missing parents with mode 0700, whatever the umask.
+
+    With `tighten`, an existing `path` is made 0700 too: the daemon's own state
+    folder. Without, a folder that exists is left as its owner made it (a Maildir
+    or token folder the user chose may be their Documents).
+    """
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            if not directory.is_dir():
+                raise
+            continue  # made by someone else meanwhile
+        directory.chmod(0o700)  # mkdir's mode passes through the umask
+        log.info("created folder %s", directory)
+    if not path.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    if tighten and path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
 
 
 def write_atomically(temporary: Path, final: Path, data: bytes) -> None:

@@ -1,67 +1,56 @@
-"""The composition root: builds connectors, template and ledger from the settings.
+"""The wiring: the one place that chooses connectors and builds what a cycle runs on.
 
-This is the only module that chooses connectors; everything else receives
-them already built.
+`build_runtime(settings)` turns validated settings into a `Runtime`: the
+calendar sources, the mailbox, the ledger, the templates and rules, the
+reminder channels. Google's connectors (and Google's client libraries) are
+imported only when the configuration names a Google calendar or Gmail, so a
+daemon on ICS files and a Maildir never loads them. The Google sign-in of
+`followup auth` is started from here too, so the command line never picks a
+connector itself.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from connectors.desktop import notify_desktop
-from connectors.gmail import GmailMailbox
-from connectors.google_api import Endpoints, GoogleSession
-from connectors.google_auth import TokenStore
-from connectors.google_calendar import GoogleCalendar
 from connectors.ics import IcsCalendar, local_zone
 from connectors.maildir import MaildirMailbox
-from daemon.config import CalendarSettings, ConfigError, Settings
+from daemon.config import CalendarKind, CalendarSettings, ConfigError, MailboxKind, Settings
 from daemon.core.checkins import CheckInRules
-from daemon.core.compose import Template, default_template
 from daemon.core.deadline import QuietHours
 from daemon.core.plan import Drafting
 from daemon.core.protocols import CalendarSource, Mailbox
+from daemon.cycle import Runtime
 from daemon.executor import Channels
+from daemon.files import ensure_private_dir
 from daemon.ledger import Ledger
+from daemon.templates import load_template
+
+if TYPE_CHECKING:
+    from connectors.google_api import Endpoints, GoogleSession
 
 
-@dataclass
-class Service:
-    """Everything one cycle needs, built from the settings."""
-
-    settings: Settings
-    drafting: Drafting
-    sources: list[CalendarSource]
-    mailbox: Mailbox
-    ledger: Ledger
-    channels: Channels
-
-    def close(self) -> None:
-        """Release the ledger."""
-        self.ledger.close()
-
-
-def build_service(settings: Settings, sleep: Callable[[float], object] = time.sleep) -> Service:
+def build_runtime(settings: Settings, sleep: Callable[[float], object] = time.sleep) -> Runtime:
     """Connect everything the settings name; raises ConfigError for what cannot be built.
 
     `sleep` is how connectors wait between retries; the daemon passes one a
     shutdown interrupts.
     """
     zone = user_zone(settings)
-    drafting = build_drafting(settings, zone)
     google = _GoogleOnDemand(settings, sleep)
     sources = [build_source(calendar, zone, google) for calendar in settings.calendars]
     mailbox = build_mailbox(settings, google)
     ledger = Ledger(ledger_path(settings))
     # A Maildir can only mail a reminder into the inbox the configuration names.
-    by_mail = settings.drafts.kind == "gmail" or settings.drafts.inbox_path is not None
-    channels = Channels(settings.you, by_mail, notify_desktop, zone)
-    return Service(settings, drafting, sources, mailbox, ledger, channels)
+    channels = Channels(settings.you, settings.drafts.sees_replies, notify_desktop, zone)
+    return Runtime(settings, build_drafting(settings, zone), sources, mailbox, ledger, channels)
 
 
 def user_zone(settings: Settings) -> tzinfo:
@@ -71,20 +60,20 @@ def user_zone(settings: Settings) -> tzinfo:
 
 def build_drafting(settings: Settings, zone: tzinfo) -> Drafting:
     """Templates and rules for drafts, reminders and check-ins."""
-    quiet = QuietHours(*settings.quiet_hours, zone) if settings.quiet_hours else None
+    deadline = settings.deadline
+    quiet = QuietHours(*deadline.quiet_hours, zone) if deadline.quiet_hours else None
     check_ins = None
     # A Maildir without an inbox cannot show a reply: a check-in would be drafted blindly.
-    sees_replies = settings.drafts.kind == "gmail" or settings.drafts.inbox_path is not None
-    if settings.check_in_business_days and sees_replies:
-        template = load_template(settings.check_in_template, "check-in")
+    if settings.check_in.after_business_days and settings.drafts.sees_replies:
+        template = load_template(settings.notes.check_in_template, "check-in")
         check_ins = CheckInRules(
-            settings.check_in_business_days, zone, template, settings.deadline_hours
+            settings.check_in.after_business_days, zone, template, deadline.hours
         )
     return Drafting(
         settings.you,
-        load_template(settings.template, "thank-you"),
-        settings.deadline_hours,
-        settings.remind_before_hours,
+        load_template(settings.notes.template, "thank-you"),
+        deadline.hours,
+        deadline.remind_before_hours,
         quiet,
         check_ins,
     )
@@ -97,36 +86,55 @@ def ledger_path(settings: Settings) -> Path:
 
 def token_path(settings: Settings) -> Path:
     """Where the Google token of these settings lives."""
-    configured = settings.google.get("token_file")
-    return Path(configured).expanduser() if configured else settings.state_dir / "google-token.json"
+    return settings.google.token_file or settings.state_dir / "google-token.json"
 
 
 def client_secrets_path(settings: Settings, config_file: Path) -> Path:
     """The OAuth client file: `[google] client_secrets`, else beside the configuration file."""
-    configured = settings.google.get("client_secrets")
-    if configured:
-        return Path(configured).expanduser()
-    return config_file.parent / "client_secret.json"
+    return settings.google.client_secrets or config_file.parent / "client_secret.json"
 
 
 def google_endpoints(settings: Settings) -> Endpoints:
     """The Google endpoints, overridden from `[google]` for tests and proxies."""
+    from connectors.google_api import Endpoints
+
     google = settings.google
-    return Endpoints(
-        gmail=google.get("gmail_endpoint"),
-        calendar=google.get("calendar_endpoint"),
-        token_uri=google.get("token_uri"),
+    return Endpoints(google.gmail_endpoint, google.calendar_endpoint, google.token_uri)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What `followup auth` tells the user: who signed in, what they allowed, where it is kept."""
+
+    email: str
+    permissions: str
+    token_file: Path
+
+
+def sign_in_to_google(
+    settings: Settings,
+    client_secrets: Path,
+    *,
+    port: int,
+    open_browser: bool,
+    pasted_lines: Iterable[str],
+) -> SignedIn:
+    """Run Google's sign-in and save the token where the daemon will read it."""
+    from connectors.google_auth import TokenStore, describe_scopes
+    from connectors.google_signin import sign_in
+
+    ensure_private_dir(settings.state_dir)
+    store = TokenStore(token_path(settings))
+    result = sign_in(
+        client_secrets,
+        store,
+        port=port,
+        open_browser=open_browser,
+        token_uri=settings.google.token_uri,
+        gmail_endpoint=settings.google.gmail_endpoint,
+        pasted_lines=pasted_lines,
     )
-
-
-def load_template(path: Path | None, shipped: str) -> Template:
-    """The user's template at `path` if configured, else the shipped one."""
-    if path is None:
-        return default_template(shipped)
-    try:
-        return Template.parse(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ConfigError("notes", [f"template {path}: {error}"]) from None
+    return SignedIn(result.email, describe_scopes(result.scopes), store.path)
 
 
 class _GoogleOnDemand:
@@ -139,6 +147,9 @@ class _GoogleOnDemand:
 
     def session(self) -> GoogleSession:
         if self._session is None:
+            from connectors.google_api import GoogleSession
+            from connectors.google_auth import TokenStore
+
             store = TokenStore(token_path(self._settings))
             endpoints = google_endpoints(self._settings)
             self._session = GoogleSession(store, endpoints, sleep=self._sleep)
@@ -149,7 +160,9 @@ def build_source(
     calendar: CalendarSettings, zone: tzinfo, google: _GoogleOnDemand
 ) -> CalendarSource:
     """The calendar connector for one `[[calendar]]` table."""
-    if calendar.kind == "google":
+    if calendar.kind is CalendarKind.GOOGLE:
+        from connectors.google_calendar import GoogleCalendar
+
         return GoogleCalendar(calendar.name, google.session(), calendar.calendar_id)
     try:
         return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=zone)
@@ -160,7 +173,9 @@ def build_source(
 def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:
     """The mailbox connector the `[drafts]` table names."""
     drafts = settings.drafts
-    if drafts.kind == "gmail":
+    if drafts.kind is MailboxKind.GMAIL:
+        from connectors.gmail import GmailMailbox
+
         return GmailMailbox(google.session())
     if drafts.path is None:
         raise ConfigError("drafts", ["a maildir needs the path of its Drafts folder"])
