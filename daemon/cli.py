@@ -209,14 +209,8 @@ def _status(args: argparse.Namespace) -> int:
 
 def _rows(runtime: Runtime, now: datetime) -> list[StatusRow]:
     records = runtime.ledger.records().values()
-    return status_rows(
-        records,
-        now,
-        _links(runtime, records),
-        runtime.settings.deadline.remind_before_hours,
-        runtime.ledger.reminders(),
-        runtime.drafting.check_ins,
-    )
+    links = _links(runtime, records)
+    return status_rows(records, now, links, runtime.drafting, runtime.ledger.reminders())
 
 
 def _links(runtime: Runtime, records: Iterable[DraftRecord]) -> dict[DraftKey, str]:

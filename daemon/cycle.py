@@ -16,7 +16,7 @@ from daemon.core.checkins import Watched, awaiting_reply
 from daemon.core.detect import finished_interviews, next_interview_due
 from daemon.core.message import plain_message_id
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Event
-from daemon.core.plan import Drafting, plan
+from daemon.core.plan import Drafting, Snapshot, plan
 from daemon.core.protocols import (
     CalendarSource,
     ConnectorError,
@@ -84,9 +84,8 @@ def run_cycle(
         records = ledger.records()
         observed = observe_drafts(mailbox, records)
         watched = watch_sent(mailbox, records.values(), now) if runtime.drafting.check_ins else {}
-        actions = plan(
-            now, interviews, records, observed, runtime.drafting, ledger.reminders(), watched
-        )
+        seen = Snapshot(interviews, records, observed, ledger.reminders(), watched)
+        actions = plan(now, seen, runtime.drafting)
         outcome = execute(actions, ledger, mailbox, now, runtime.channels, should_stop)
     except SignInRequiredError as error:
         _alert_sign_in(ledger, error, now)

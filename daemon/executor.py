@@ -60,23 +60,7 @@ def execute(
     succeed. So does `should_stop()`, checked between actions, so that a
     shutdown finishes the action in progress and leaves the rest for later.
     """
-    outcome = Outcome()
-    for done, action in enumerate(actions):
-        if should_stop():
-            log.info("stopping with %d actions left for the next run", len(actions) - done)
-            break
-        key = _key_of(action)
-        try:
-            _perform(action, ledger, mailbox, now, channels, outcome)
-        except SignInRequiredError:
-            raise
-        except ConnectorError as error:
-            log.warning("could not carry out %s for %r: %s", type(action).__name__, key, error)
-            _failed(ledger, key, str(error), now, outcome)
-        except Exception as error:
-            log.exception("unexpected error in %s for %r", type(action).__name__, str(key))
-            _failed(ledger, key, f"{type(error).__name__}: {error}", now, outcome)
-    return outcome
+    return Executor(ledger, mailbox, now, channels).run(actions, should_stop)
 
 
 def _key_of(action: Action) -> DraftKey:
@@ -87,99 +71,122 @@ def _key_of(action: Action) -> DraftKey:
     return action.key
 
 
-def _failed(ledger: Ledger, key: DraftKey, error: str, now: datetime, outcome: Outcome) -> None:
-    ledger.note_error(key, error, now)
-    outcome.failed.append(str(key))
+@dataclass
+class Executor:
+    """Carries out one cycle's actions at `now`, recording each in the ledger."""
 
+    ledger: Ledger
+    mailbox: Mailbox
+    now: datetime
+    channels: Channels
+    outcome: Outcome = field(default_factory=Outcome)
 
-def _perform(
-    action: Action,
-    ledger: Ledger,
-    mailbox: Mailbox,
-    now: datetime,
-    channels: Channels,
-    outcome: Outcome,
-) -> None:
-    match action:
-        case CreateDraft():
-            if create(action, ledger, mailbox, now) is not None:
-                outcome.drafted.append(str(action.record.key))
-        case RecordOutcome(key=key, status=status) | Answered(key=key, status=status):
-            log.info("draft %r: %s", str(key), status.value)
-            ledger.set_status(key, status, now)
-            outcome.recorded.append(str(key))
-        case Reconcile(key=key, reason=reason):
-            ref = _find_lost(ledger, action.key, mailbox, action.identity)
-            if ref is None:
-                log.error("no draft could be made for %r: %s", str(key), reason)
-                ledger.set_status(key, DraftStatus.FAILED, now, reason)
-                outcome.failed.append(str(key))
-            else:
-                ledger.mark_drafted(key, ref, now)
-        case Remind():
-            remind(action, ledger, mailbox, now, channels)
-            outcome.reminded.append(str(action.interview))
+    def run(self, actions: Sequence[Action], should_stop: Callable[[], bool]) -> Outcome:
+        """Perform `actions` in order until done or told to stop; see `execute`."""
+        for done, action in enumerate(actions):
+            if should_stop():
+                log.info("stopping with %d actions left for the next run", len(actions) - done)
+                break
+            key = _key_of(action)
+            try:
+                self.perform(action)
+            except SignInRequiredError:
+                raise
+            except ConnectorError as error:
+                log.warning("could not carry out %s for %r: %s", type(action).__name__, key, error)
+                self._failed(key, str(error))
+            except Exception as error:
+                log.exception("unexpected error in %s for %r", type(action).__name__, str(key))
+                self._failed(key, f"{type(error).__name__}: {error}")
+        return self.outcome
 
+    def perform(self, action: Action) -> None:
+        """Carry out one action."""
+        match action:
+            case CreateDraft():
+                if self.create(action) is not None:
+                    self.outcome.drafted.append(str(action.record.key))
+            case RecordOutcome(key=key, status=status) | Answered(key=key, status=status):
+                log.info("draft %r: %s", str(key), status.value)
+                self.ledger.set_status(key, status, self.now)
+                self.outcome.recorded.append(str(key))
+            case Reconcile():
+                self.reconcile(action)
+            case Remind():
+                self.remind(action)
+                self.outcome.reminded.append(str(action.interview))
 
-def create(action: CreateDraft, ledger: Ledger, mailbox: Mailbox, now: datetime) -> str | None:
-    """Create one draft exactly once; its reference, or None when another run claimed it."""
-    record = action.record
-    if not ledger.begin(record, now):
-        log.info("the draft to %s is already being handled", record.recipient_email)
-        return None
-    message = action.message
-    identity = CreatedDraft("", message.message_id, message.to_email, message.subject)
-    ref = _find_lost(ledger, record.key, mailbox, identity) if action.recovering else None
-    if ref is None:
-        ref = mailbox.create_draft(message.as_email(), action.reply_to)
-        log.info(
-            "drafted a %s to %s for %r",
-            record.key.purpose,
-            record.recipient_email,
-            record.event_title,
-        )
-    else:
-        log.info("found the draft an interrupted cycle left for %s", record.recipient_email)
-    ledger.mark_drafted(record.key, ref, now)
-    return ref
-
-
-def remind(
-    action: Remind, ledger: Ledger, mailbox: Mailbox, now: datetime, channels: Channels
-) -> None:
-    """Tell the user once per stage: desktop and journal first, then the mail to yourself.
-
-    The stage is recorded before the mail goes out, so a failing mail does not
-    silence the other channels and is retried alone at the next cycle.
-    """
-    links = {d.key: _link(mailbox, d.draft_ref) for d in action.drafts}
-    mail = reminder_mail(action, channels.you, now, links, mailbox.self_address(), channels.zone)
-    if not action.mail_only:
-        headline = mail.body.split("\n", 1)[0]
-        channels.desktop(mail.subject, headline)
-        log.warning("reminder (%s): %s", action.stage.name, headline)
-        mailed = not channels.by_mail  # nothing to send: the channel is done
-        ledger.record_reminder(action.interview, action.stage.name, now, mail.message_id, mailed)
-    if channels.by_mail:
-        thread = mailbox.send_to_self(mail.as_email(), action.thread)
-        ledger.mark_mailed(action.interview, action.stage.name, thread or action.thread)
-
-
-def _link(mailbox: Mailbox, ref: str) -> str:
-    try:
-        return mailbox.draft_link(ref)
-    except ConnectorError:
+    def create(self, action: CreateDraft) -> str | None:
+        """Create one draft exactly once; its reference, or None when another run claimed it."""
+        record = action.record
+        if not self.ledger.begin(record, self.now):
+            log.info("the draft to %s is already being handled", record.recipient_email)
+            return None
+        message = action.message
+        identity = CreatedDraft("", message.message_id, message.to_email, message.subject)
+        ref = self._find_lost(record.key, identity) if action.recovering else None
+        if ref is None:
+            ref = self.mailbox.create_draft(message.as_email(), action.reply_to)
+            log.info(
+                "drafted a %s to %s for %r",
+                record.key.purpose,
+                record.recipient_email,
+                record.event_title,
+            )
+        else:
+            log.info("found the draft an interrupted cycle left for %s", record.recipient_email)
+        self.ledger.mark_drafted(record.key, ref, self.now)
         return ref
 
+    def reconcile(self, action: Reconcile) -> None:
+        """Settle an unfinished creation: the draft it left, or a failure with its reason."""
+        ref = self._find_lost(action.key, action.identity)
+        if ref is None:
+            log.error("no draft could be made for %r: %s", str(action.key), action.reason)
+            self.ledger.set_status(action.key, DraftStatus.FAILED, self.now, action.reason)
+            self.outcome.failed.append(str(action.key))
+        else:
+            self.ledger.mark_drafted(action.key, ref, self.now)
 
-def _find_lost(
-    ledger: Ledger, key: DraftKey, mailbox: Mailbox, identity: CreatedDraft
-) -> str | None:
-    """The draft an interrupted attempt may have left, unless another key already owns it.
+    def remind(self, action: Remind) -> None:
+        """Tell the user once per stage: desktop and journal first, then the mail to yourself.
 
-    A draft found by recipient and subject (the user edited or sent it) could be
-    another occurrence's note to the same interviewer; that one is not ours.
-    """
-    ref = mailbox.find_draft(identity.message_id, to=identity.to, subject=identity.subject)
-    owners = {r.key for r in ledger.records().values() if ref and r.draft_ref == ref}
-    return ref if not owners - {key} else None
+        The stage is recorded before the mail goes out, so a failing mail does not
+        silence the other channels and is retried alone at the next cycle.
+        """
+        channels, now = self.channels, self.now
+        links = {d.key: self._link(d.draft_ref) for d in action.drafts}
+        to = self.mailbox.self_address()
+        mail = reminder_mail(action, channels.you, now, links, to, channels.zone)
+        if not action.mail_only:
+            headline = mail.body.split("\n", 1)[0]
+            channels.desktop(mail.subject, headline)
+            log.warning("reminder (%s): %s", action.stage.name, headline)
+            mailed = not channels.by_mail  # nothing to send: the channel is done
+            self.ledger.record_reminder(
+                action.interview, action.stage, now, mail.message_id, mailed
+            )
+        if channels.by_mail:
+            thread = self.mailbox.send_to_self(mail.as_email(), action.thread)
+            self.ledger.mark_mailed(action.interview, action.stage, thread or action.thread)
+
+    def _failed(self, key: DraftKey, error: str) -> None:
+        self.ledger.note_error(key, error, self.now)
+        self.outcome.failed.append(str(key))
+
+    def _link(self, ref: str) -> str:
+        try:
+            return self.mailbox.draft_link(ref)
+        except ConnectorError:
+            return ref
+
+    def _find_lost(self, key: DraftKey, identity: CreatedDraft) -> str | None:
+        """The draft an interrupted attempt may have left, unless another key already owns it.
+
+        A draft found by recipient and subject (the user edited or sent it) could be
+        another occurrence's note to the same interviewer; that one is not ours.
+        """
+        to, subject = identity.to, identity.subject
+        ref = self.mailbox.find_draft(identity.message_id, to=to, subject=subject)
+        owners = {r.key for r in self.ledger.records().values() if ref and r.draft_ref == ref}
+        return ref if not owners - {key} else None

@@ -16,7 +16,15 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from daemon.core.model import Delivered, DraftKey, DraftRecord, DraftStatus, InterviewId
+from daemon.core.model import (
+    Delivered,
+    DraftKey,
+    DraftRecord,
+    DraftStatus,
+    InterviewId,
+    Purpose,
+    ReminderStage,
+)
 from daemon.files import ensure_private_dir
 
 SCHEMA_VERSION = 1
@@ -133,22 +141,34 @@ class Ledger:
         self._update(key, now, status=status.value, last_error=error, **sent)
 
     def record_reminder(
-        self, interview: InterviewId, stage: str, now: datetime, message_id: str, mailed: bool
+        self,
+        interview: InterviewId,
+        stage: ReminderStage,
+        now: datetime,
+        message_id: str,
+        mailed: bool,
     ) -> None:
         """A reminder stage reached the user: never again for this interview."""
         with self._transaction():
             self._db.execute(
                 "INSERT OR IGNORE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*_interview_columns(interview), stage, now.isoformat(), message_id, "", mailed),
+                (
+                    *_interview_columns(interview),
+                    stage.name,
+                    now.isoformat(),
+                    message_id,
+                    "",
+                    mailed,
+                ),
             )
 
-    def mark_mailed(self, interview: InterviewId, stage: str, thread: str) -> None:
+    def mark_mailed(self, interview: InterviewId, stage: ReminderStage, thread: str) -> None:
         """The reminder's mail to yourself went out, in `thread`."""
         with self._transaction():
             self._db.execute(
                 "UPDATE reminders SET mailed = 1, thread = ? WHERE source = ? AND uid = ? "
                 "AND occurrence = ? AND purpose = ? AND stage = ?",
-                (thread, *_interview_columns(interview), stage),
+                (thread, *_interview_columns(interview), stage.name),
             )
 
     def reminders(self) -> dict[InterviewId, list[Delivered]]:
@@ -156,8 +176,11 @@ class Ledger:
         found: dict[InterviewId, list[Delivered]] = {}
         rows = self._db.execute("SELECT * FROM reminders ORDER BY delivered_at")
         for source, uid, occurrence, purpose, stage, at, message_id, thread, mailed in rows:
-            reminder = Delivered(stage, datetime.fromisoformat(at), message_id, thread, mailed)
-            found.setdefault(InterviewId(source, uid, occurrence, purpose), []).append(reminder)
+            reminder = Delivered(
+                ReminderStage.named(stage), datetime.fromisoformat(at), message_id, thread, mailed
+            )
+            interview = InterviewId(source, uid, occurrence, Purpose(purpose))
+            found.setdefault(interview, []).append(reminder)
         return found
 
     def note_error(self, key: DraftKey, error: str, now: datetime) -> None:
@@ -262,7 +285,11 @@ def _record(row: dict[str, object]) -> DraftRecord:
 
     return DraftRecord(
         key=DraftKey(
-            text("source"), text("uid"), text("occurrence"), text("recipient"), text("purpose")
+            text("source"),
+            text("uid"),
+            text("occurrence"),
+            text("recipient"),
+            Purpose(text("purpose")),
         ),
         status=DraftStatus(text("status")),
         event_title=text("event_title"),

@@ -27,6 +27,7 @@ from daemon.core.checkins import CheckInRules
 from daemon.core.deadline import QuietHours
 from daemon.core.plan import Drafting
 from daemon.core.protocols import CalendarSource, Mailbox
+from daemon.core.reminders import ReminderRules
 from daemon.cycle import Runtime
 from daemon.executor import Channels
 from daemon.files import ensure_private_dir
@@ -73,8 +74,7 @@ def build_drafting(settings: Settings, zone: tzinfo) -> Drafting:
         settings.you,
         load_template(settings.notes.template, "thank-you"),
         deadline.hours,
-        deadline.remind_before_hours,
-        quiet,
+        ReminderRules(deadline.remind_before_hours, quiet),
         check_ins,
     )
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from daemon.core.deadline import ReminderStage
 from daemon.core.message import DraftMessage
-from daemon.core.model import DraftKey, DraftRecord, DraftStatus, InterviewId
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus, InterviewId, ReminderStage
 from daemon.core.protocols import CreatedDraft, SentNote
 
 

@@ -17,7 +17,7 @@ from daemon.core.actions import Answered, CreateDraft
 from daemon.core.compose import Template, compose_check_in
 from daemon.core.deadline import check_in_due, decision_date
 from daemon.core.message import note_to
-from daemon.core.model import CHECK_IN, THANKS, DraftKey, DraftRecord, DraftStatus, Recipient, You
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Purpose, Recipient, You
 from daemon.core.proofread import placeholders
 from daemon.core.protocols import SentNote
 
@@ -46,14 +46,27 @@ WATCH_FOR = timedelta(days=30)
 
 def awaiting_reply(records: Iterable[DraftRecord], now: datetime) -> list[DraftRecord]:
     """Sent thank-yous whose thread is still watched for an answer."""
-    return [
-        r
-        for r in records
-        if r.key.purpose == THANKS
-        and r.status is DraftStatus.SENT
-        and r.sent_at is not None
-        and now - r.sent_at < WATCH_FOR
-    ]
+    return [r for r in records if is_watched(r, now)]
+
+
+def is_watched(record: DraftRecord, now: datetime) -> bool:
+    """Whether `record` is a sent thank-you whose thread is still watched for an answer."""
+    return (
+        record.key.purpose is Purpose.THANKS
+        and record.status is DraftStatus.SENT
+        and record.sent_at is not None
+        and now - record.sent_at < WATCH_FOR
+    )
+
+
+def answered(records: Iterable[DraftRecord]) -> frozenset[DraftKey]:
+    """The thank-yous the company replied to: nothing more is owed on them or their check-ins."""
+    return frozenset(r.key for r in records if r.status is DraftStatus.ANSWERED)
+
+
+def still_owed(record: DraftRecord, replied: frozenset[DraftKey]) -> bool:
+    """Whether a draft still needs the user: not one whose thank-you was answered."""
+    return record.key.thanks not in replied
 
 
 def check_in_time(record: DraftRecord, rules: CheckInRules) -> datetime | None:
@@ -84,7 +97,7 @@ def plan_check_ins(
         if seen.replied:
             actions.append(Answered(thanks.key))
             continue
-        earlier = by_key.get(replace(thanks.key, purpose=CHECK_IN))
+        earlier = by_key.get(thanks.key.check_in)
         if earlier is not None and earlier.status is not DraftStatus.CREATING:
             continue  # drafted once, ever
         due = check_in_time(thanks, rules)
@@ -106,7 +119,7 @@ def check_in_draft(
     `earlier` is the record of an attempt that did not finish: the new one
     keeps its attempts and deadline, and the draft it may have left is looked for.
     """
-    key = replace(thanks.key, purpose=CHECK_IN)
+    key = thanks.key.check_in
     composed = compose_check_in(thanks, you, rules.template, note.subject)
     to = Recipient(thanks.recipient_email, thanks.recipient_name)
     message = note_to(

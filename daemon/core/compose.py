@@ -69,27 +69,14 @@ FIELDS = frozenset(
 def compose_note(interview: Interview, recipient: Recipient, you: You, template: Template) -> Note:
     """The thank-you for `recipient`, greeted by first name and signed by you."""
     fields = note_fields(interview, recipient, you)
-    subject = one_line(template.subject.substitute(fields))
-    body = _tidy(template.body.substitute(fields))
-    return Note(subject, body)
+    return _fill(template, fields)
 
 
 def note_fields(interview: Interview, recipient: Recipient, you: You) -> dict[str, str]:
-    """The values of every template field for this interviewer."""
-    company, role = interview.company, interview.role
-    first_name = recipient.first_name
-    return {
-        "greeting_name": first_name or "there",
-        "first_name": first_name,
-        "position": _position(role, company),
-        "position_short": " at ".join(p for p in (role, company) if p) or "our conversation",
-        "company": company,
-        "company_or_team": company or "your team",
-        "role": role,
+    """The values of every template field of a thank-you to this interviewer."""
+    return _fields(recipient, interview.role, interview.company, you) | {
         "topic": _topic(interview.topics),
         "promise": " ".join(promise_sentence(p) for p in interview.promises),
-        "your_name": you.name,
-        "subject": "",
     }
 
 
@@ -100,18 +87,28 @@ def compose_check_in(
 
     `sent_subject` is the subject the note went out with, when the mailbox knows it.
     """
-    first_name = Recipient(thanks.recipient_email, thanks.recipient_name).first_name
-    fields = dict.fromkeys(FIELDS, "") | {
+    recipient = Recipient(thanks.recipient_email, thanks.recipient_name)
+    subject = re.sub(r"^(re:\s*)+", "", sent_subject or thanks.subject, flags=re.IGNORECASE)
+    fields = _fields(recipient, thanks.role, thanks.company, you) | {"subject": subject}
+    return _fill(template, fields)
+
+
+def _fields(recipient: Recipient, role: str, company: str, you: You) -> dict[str, str]:
+    """Every field, with what every note knows: who it is to, the role, the company, you."""
+    first_name = recipient.first_name
+    return dict.fromkeys(FIELDS, "") | {
         "greeting_name": first_name or "there",
         "first_name": first_name,
-        "position": _position(thanks.role, thanks.company),
-        "position_short": " at ".join(p for p in (thanks.role, thanks.company) if p),
-        "company": thanks.company,
-        "company_or_team": thanks.company or "your team",
-        "role": thanks.role,
+        "position": _position(role, company),
+        "position_short": " at ".join(p for p in (role, company) if p) or "our conversation",
+        "company": company,
+        "company_or_team": company or "your team",
+        "role": role,
         "your_name": you.name,
-        "subject": re.sub(r"^(re:\s*)+", "", sent_subject or thanks.subject, flags=re.IGNORECASE),
     }
+
+
+def _fill(template: Template, fields: dict[str, str]) -> Note:
     subject = one_line(template.subject.substitute(fields))
     return Note(subject, _tidy(template.body.substitute(fields)))
 

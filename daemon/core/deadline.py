@@ -12,45 +12,68 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-OVERDUE = "overdue"
+from daemon.core.model import OVERDUE, ReminderStage
 
 
 @dataclass(frozen=True)
-class ReminderStage:
-    """One reminder: its name (`6h`, `2h`, `overdue`) and when it comes due."""
+class Scheduled:
+    """A reminder stage, when it comes due, and when it is to reach the user (quiet hours
+    may hold it until the morning)."""
 
-    name: str
+    stage: ReminderStage
+    due: datetime
     at: datetime
 
 
-def stages_for(deadline: datetime, remind_before_hours: Iterable[float]) -> list[ReminderStage]:
-    """Every reminder stage of a deadline, earliest first, each in real hours before it."""
-    utc = deadline.astimezone(UTC)
-    before = [
-        ReminderStage(f"{h:g}h", (utc - timedelta(hours=h)).astimezone(deadline.tzinfo))
-        for h in remind_before_hours
-    ]
-    return sorted([*before, ReminderStage(OVERDUE, deadline)], key=lambda stage: stage.at)
+def stages_for(remind_before_hours: Iterable[float]) -> list[ReminderStage]:
+    """Every reminder stage of a deadline, in the order they come due: overdue last."""
+    before = {ReminderStage(hours) for hours in remind_before_hours}
+    return [*sorted(before, reverse=True), OVERDUE]
 
 
 def due_stage(
     deadline: datetime,
     now: datetime,
     remind_before_hours: Iterable[float],
-    delivered: Iterable[str],
+    delivered: Iterable[ReminderStage],
 ) -> ReminderStage | None:
     """The stage to deliver now: the latest one that came due, unless it (or a later
     one) already reached the user. Stages a downtime skipped are not delivered late."""
-    stages = stages_for(deadline, remind_before_hours)
-    came_due = [stage for stage in stages if stage.at <= now]
+    stages = stages_for(remind_before_hours)
+    came_due = [stage for stage in stages if stage.due(deadline) <= now]
     if not came_due:
         return None
     latest = came_due[-1]
-    done = set(delivered)
-    later_or_same = {stage.name for stage in stages[stages.index(latest) :]}
-    return None if done & later_or_same else latest
+    return None if set(delivered) & set(stages[stages.index(latest) :]) else latest
+
+
+def next_stage(
+    deadline: datetime, now: datetime, remind_before_hours: Iterable[float]
+) -> ReminderStage | None:
+    """The next stage still to come after `now`, if any."""
+    return next((s for s in stages_for(remind_before_hours) if s.due(deadline) > now), None)
+
+
+def next_reminder(
+    deadline: datetime,
+    now: datetime,
+    remind_before_hours: Iterable[float],
+    delivered: Iterable[ReminderStage],
+    quiet: QuietHours | None,
+) -> Scheduled | None:
+    """The next reminder of `deadline` and when it reaches the user: at or before `now`
+    when it is due now; None once every stage has reached the user."""
+    hours = tuple(remind_before_hours)
+    stage = due_stage(deadline, now, hours, delivered) or next_stage(deadline, now, hours)
+    if stage is None:
+        return None
+    due = stage.due(deadline)
+    moment = max(now, due)
+    at = delivery_time(stage, deadline, moment, quiet) if quiet else moment
+    # Held until the morning, a later stage may have come due by then: that one goes out.
+    return Scheduled(due_stage(deadline, at, hours, delivered) or stage, due, at)
 
 
 def describe_time_left(left: timedelta) -> str:
@@ -60,13 +83,6 @@ def describe_time_left(left: timedelta) -> str:
     days, hours = divmod(hours, 24)
     amount = f"{days}d {hours}h" if days else f"{hours}h {minutes:02d}m"
     return f"{amount} left" if left.total_seconds() >= 0 else f"{amount} late"
-
-
-def next_stage(
-    deadline: datetime, now: datetime, remind_before_hours: Iterable[float]
-) -> ReminderStage | None:
-    """The next stage still to come after `now`, if any."""
-    return next((s for s in stages_for(deadline, remind_before_hours) if s.at > now), None)
 
 
 @dataclass(frozen=True)
@@ -96,18 +112,18 @@ class QuietHours:
 
 
 def delivery_time(
-    stage: ReminderStage, deadline: datetime, now: datetime, quiet: QuietHours
+    stage: ReminderStage, deadline: datetime, moment: datetime, quiet: QuietHours
 ) -> datetime:
-    """When a due reminder should reach the user: now, or when quiet hours end.
+    """When a reminder due at `moment` should reach the user: then, or when quiet hours end.
 
     A reminder before the deadline is not held back if the deadline would pass
     before the morning; an overdue one can always wait for the morning.
     """
-    if not quiet.contains(now):
-        return now
-    morning = quiet.end_after(now)
-    if stage.name != OVERDUE and deadline <= morning:
-        return now
+    if not quiet.contains(moment):
+        return moment
+    morning = quiet.end_after(moment)
+    if not stage.overdue and deadline <= morning:
+        return moment
     return morning
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 
@@ -132,8 +132,11 @@ class CreatedDraft:
     subject: str
 
 
-THANKS = "thanks"
-CHECK_IN = "check-in"
+class Purpose(enum.StrEnum):
+    """What a draft is for: the thank-you after the interview, or the check-in after silence."""
+
+    THANKS = "thanks"
+    CHECK_IN = "check-in"
 
 
 @dataclass(frozen=True, order=True)
@@ -150,11 +153,21 @@ class DraftKey:
     uid: str
     occurrence: str
     recipient: str
-    purpose: str = THANKS
+    purpose: Purpose = Purpose.THANKS
 
     def __str__(self) -> str:
         text = f"{self.source}|{self.uid}|{self.occurrence}|{self.recipient}"
-        return text if self.purpose == THANKS else f"{text}|{self.purpose}"
+        return text if self.purpose is Purpose.THANKS else f"{text}|{self.purpose}"
+
+    @property
+    def thanks(self) -> DraftKey:
+        """The key of the thank-you this draft goes with: itself, or the one a check-in follows."""
+        return replace(self, purpose=Purpose.THANKS)
+
+    @property
+    def check_in(self) -> DraftKey:
+        """The key of the check-in that may follow this thank-you."""
+        return replace(self, purpose=Purpose.CHECK_IN)
 
     @property
     def interview(self) -> InterviewId:
@@ -177,7 +190,7 @@ class InterviewId:
     source: str
     uid: str
     occurrence: str
-    purpose: str = THANKS
+    purpose: Purpose = Purpose.THANKS
 
     @property
     def marker(self) -> str:
@@ -249,11 +262,47 @@ class DraftRecord:
         return self.created_at is not None and self.created_at > self.deadline
 
 
+@dataclass(frozen=True, order=True)
+class ReminderStage:
+    """A reminder stage: `hours_before` the deadline (6 h, 2 h…), or 0 for the deadline itself."""
+
+    hours_before: float
+
+    @classmethod
+    def named(cls, name: str) -> ReminderStage:
+        """The stage a `name` (`6h`, `overdue`) stands for; ValueError for anything else."""
+        if name == _OVERDUE_NAME:
+            return cls(0)
+        hours = float(name.removesuffix("h")) if name.endswith("h") else 0
+        if hours <= 0:
+            raise ValueError(f"not a reminder stage: {name!r}")
+        return cls(hours)
+
+    @property
+    def name(self) -> str:
+        """`6h`, `2h` … or `overdue`: how the stage is shown and stored."""
+        return _OVERDUE_NAME if self.overdue else f"{self.hours_before:g}h"
+
+    @property
+    def overdue(self) -> bool:
+        """Whether this is the deadline itself rather than a stage before it."""
+        return self.hours_before == 0
+
+    def due(self, deadline: datetime) -> datetime:
+        """When this stage comes due: real hours before `deadline`, shown in its zone."""
+        utc = deadline.astimezone(UTC) - timedelta(hours=self.hours_before)
+        return utc.astimezone(deadline.tzinfo)
+
+
+_OVERDUE_NAME = "overdue"
+OVERDUE = ReminderStage(0)
+
+
 @dataclass(frozen=True)
 class Delivered:
     """A reminder stage that reached the user, for one interview."""
 
-    stage: str
+    stage: ReminderStage
     delivered_at: datetime
     message_id: str
     thread: str

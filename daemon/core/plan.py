@@ -1,135 +1,152 @@
-"""Deciding what one cycle should do: pure, from `now`, the interviews, the ledger and the mailbox.
+"""Deciding what one cycle should do, and what comes next for every draft: pure.
 
-`plan()` returns small frozen actions that carry everything the executor
-needs, so the executor only performs I/O. A draft key is planned for creation
-only when the ledger has never seen it, or when an earlier attempt failed or
-was interrupted: then the executor first looks for the draft it may have left
-behind, so trying again every cycle, while the interview is in the lookback
-window, never makes a second draft.
+`plan()` takes `now`, a `Snapshot` (the interviews, the ledger and what the
+mailbox said) and the `Drafting` rules, and returns small frozen actions that
+carry everything the executor needs, so the executor only performs I/O. A
+draft key is planned for creation only when the ledger has never seen it, or
+when an earlier attempt failed or was interrupted: then the executor first
+looks for the draft it may have left behind, so trying again every cycle,
+while the interview is in the lookback window, never makes a second draft.
+
+`next_steps()` answers, from the same rules, what the daemon will do next
+about each tracked draft and when; `followup status` shows that answer.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from daemon.core.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome
-from daemon.core.checkins import CheckInRules, Watched, plan_check_ins
+from daemon.core.checkins import (
+    CheckInRules,
+    Watched,
+    answered,
+    check_in_time,
+    is_watched,
+    plan_check_ins,
+    still_owed,
+)
 from daemon.core.compose import Template, compose_note
-from daemon.core.deadline import QuietHours
+from daemon.core.deadline import Scheduled
 from daemon.core.message import note_to
 from daemon.core.model import (
-    THANKS,
     Delivered,
     DraftKey,
     DraftRecord,
     DraftStatus,
     Interview,
     InterviewId,
+    Purpose,
     Recipient,
+    ReminderStage,
     You,
     deadline_for,
     key_for,
 )
 from daemon.core.proofread import proofread
 from daemon.core.protocols import DraftState
-from daemon.core.reminders import plan_reminders
+from daemon.core.reminders import ReminderRules, plan_reminders, reminder_schedule
 from daemon.core.text import one_line, plain_text
-
-
-def plan(
-    now: datetime,
-    interviews: Sequence[Interview],
-    ledger: Mapping[DraftKey, DraftRecord],
-    observed: Mapping[DraftKey, DraftState],
-    drafting: Drafting,
-    delivered: Mapping[InterviewId, Sequence[Delivered]] | None = None,
-    watched: Mapping[DraftKey, Watched] | None = None,
-) -> list[Action]:
-    """The actions that bring the mailbox and the ledger up to date with the calendar.
-
-    `observed` holds what the mailbox says of drafts the ledger has as drafted,
-    `delivered` the reminders that already reached the user, and `watched`
-    what the mailbox says of sent thank-yous (their copy, and any reply).
-    """
-    actions: list[Action] = [
-        RecordOutcome(key, DraftStatus(state.value))
-        for key, state in sorted(observed.items())
-        if state is not DraftState.PENDING and ledger[key].status is DraftStatus.DRAFTED
-    ]
-    wanted: set[DraftKey] = set()
-    for interview in interviews:
-        for recipient in interview.recipients:
-            key = key_for(interview.event, recipient.email)
-            if key in wanted:
-                continue  # the same event twice (e.g. two copies of one calendar)
-            wanted.add(key)
-            action = _for_recipient(now, interview, recipient, ledger.get(key), drafting)
-            if action is not None:
-                actions.append(action)
-    settled = [_as_observed(record, observed) for record in ledger.values()]
-    if drafting.check_ins is not None:
-        follow_ups = plan_check_ins(now, settled, watched or {}, drafting.you, drafting.check_ins)
-        actions += follow_ups
-        wanted |= {a.record.key for a in follow_ups if isinstance(a, CreateDraft)}
-        answered = {a.key for a in follow_ups if isinstance(a, Answered)}
-        settled = [_answered(r, answered) for r in settled]
-    actions += [
-        Reconcile(key, record.identity, record.last_error or "the interview left the calendar")
-        for key, record in sorted(ledger.items())
-        if record.status is DraftStatus.CREATING and key not in wanted
-    ]
-    actions += plan_reminders(
-        now, _remindable(settled), delivered or {}, drafting.remind_before_hours, drafting.quiet
-    )
-    return actions
-
-
-def _answered(record: DraftRecord, answered: set[DraftKey]) -> DraftRecord:
-    return replace(record, status=DraftStatus.ANSWERED) if record.key in answered else record
-
-
-def _as_observed(record: DraftRecord, observed: Mapping[DraftKey, DraftState]) -> DraftRecord:
-    """The record as it stands once what the mailbox just said is taken in."""
-    state = observed.get(record.key, DraftState.PENDING)
-    if state is DraftState.PENDING or record.status is not DraftStatus.DRAFTED:
-        return record
-    return replace(record, status=DraftStatus(state.value))
-
-
-def _remindable(records: Iterable[DraftRecord]) -> list[DraftRecord]:
-    """Drafts to remind of: not a check-in whose thank-you was already answered."""
-    records = list(records)
-    answered = {r.key for r in records if r.status is DraftStatus.ANSWERED}
-    return [r for r in records if replace(r.key, purpose=THANKS) not in answered]
 
 
 @dataclass(frozen=True)
 class Drafting:
     """What composing drafts and reminders needs besides the interviews: who you are,
-    the templates and the rules."""
+    the template and the rules."""
 
     you: You
     template: Template
     deadline_hours: float
-    remind_before_hours: tuple[float, ...] = (6, 2)
-    quiet: QuietHours | None = None
+    reminders: ReminderRules
     check_ins: CheckInRules | None = None
 
 
-def _for_recipient(
-    now: datetime,
-    interview: Interview,
-    recipient: Recipient,
-    record: DraftRecord | None,
-    drafting: Drafting,
-) -> Action | None:
-    if record is None:
-        return draft_for(now, interview, recipient, drafting, attempts=0)
-    if record.status is not DraftStatus.CREATING:
-        return None  # drafted once, ever: sent, deleted and failed keys stay as they are
-    return draft_for(now, interview, recipient, drafting, attempts=record.attempts, recovering=True)
+@dataclass(frozen=True)
+class Snapshot:
+    """What a cycle knows before it acts.
+
+    `observed` holds what the mailbox says of drafts the ledger has as drafted,
+    `delivered` the reminders that already reached the user, and `watched`
+    what the mailbox says of sent thank-yous (their copy, and any reply).
+    """
+
+    interviews: Sequence[Interview] = ()
+    records: Mapping[DraftKey, DraftRecord] = field(default_factory=dict)
+    observed: Mapping[DraftKey, DraftState] = field(default_factory=dict)
+    delivered: Mapping[InterviewId, Sequence[Delivered]] = field(default_factory=dict)
+    watched: Mapping[DraftKey, Watched] = field(default_factory=dict)
+
+
+def plan(now: datetime, seen: Snapshot, drafting: Drafting) -> list[Action]:
+    """The actions that bring the mailbox and the ledger up to date with the calendar:
+    record what the user did, create what is missing, check in where nobody answered,
+    settle interrupted creations whose interview is gone, and remind."""
+    outcomes = _outcomes(seen)
+    records = _after(seen.records.values(), outcomes)
+    creations = _creations(now, seen, drafting)
+    follow_ups: list[Answered | CreateDraft] = []
+    if drafting.check_ins is not None:
+        follow_ups = plan_check_ins(now, records, seen.watched, drafting.you, drafting.check_ins)
+        records = _after(records, follow_ups)
+    wanted = {a.record.key for a in [*creations, *follow_ups] if isinstance(a, CreateDraft)}
+    reminders = plan_reminders(now, _owed(records), seen.delivered, drafting.reminders)
+    return [*outcomes, *creations, *follow_ups, *_reconciliations(seen, wanted), *reminders]
+
+
+# What the mailbox can report of a drafted key, as the ledger records it.
+_SETTLED = {DraftState.SENT: DraftStatus.SENT, DraftState.DELETED: DraftStatus.DELETED}
+
+
+def _outcomes(seen: Snapshot) -> list[RecordOutcome]:
+    """The drafts the user sent or deleted since the last cycle."""
+    return [
+        RecordOutcome(key, _SETTLED[state])
+        for key, state in sorted(seen.observed.items())
+        if state in _SETTLED and seen.records[key].status is DraftStatus.DRAFTED
+    ]
+
+
+def _after(records: Iterable[DraftRecord], actions: Iterable[Action]) -> list[DraftRecord]:
+    """The records as they stand once the recorded outcomes and answers are taken in."""
+    changed = {a.key: a.status for a in actions if isinstance(a, RecordOutcome | Answered)}
+    return [replace(r, status=changed[r.key]) if r.key in changed else r for r in records]
+
+
+def _owed(records: Sequence[DraftRecord]) -> list[DraftRecord]:
+    replied = answered(records)
+    return [r for r in records if still_owed(r, replied)]
+
+
+def _creations(now: datetime, seen: Snapshot, drafting: Drafting) -> list[CreateDraft]:
+    """A draft for every interviewer the ledger has not drafted for, or did not finish."""
+    creations: list[CreateDraft] = []
+    wanted: set[DraftKey] = set()
+    for interview in seen.interviews:
+        for recipient in interview.recipients:
+            key = key_for(interview.event, recipient.email)
+            if key in wanted:
+                continue  # the same event twice (e.g. two copies of one calendar)
+            wanted.add(key)
+            record = seen.records.get(key)
+            if record is None:
+                creations.append(draft_for(now, interview, recipient, drafting, attempts=0))
+            elif record.status is DraftStatus.CREATING:
+                again = draft_for(now, interview, recipient, drafting, attempts=record.attempts)
+                creations.append(replace(again, recovering=True))
+            # Drafted once, ever: sent, deleted and failed keys stay as they are.
+    return creations
+
+
+def _reconciliations(seen: Snapshot, wanted: set[DraftKey]) -> list[Reconcile]:
+    """Unfinished creations whose interview left the calendar or the lookback window."""
+    return [
+        Reconcile(key, record.identity, record.last_error or "the interview left the calendar")
+        for key, record in sorted(seen.records.items())
+        if record.status is DraftStatus.CREATING and key not in wanted
+    ]
 
 
 def draft_for(
@@ -139,7 +156,6 @@ def draft_for(
     drafting: Drafting,
     *,
     attempts: int,
-    recovering: bool = False,
 ) -> CreateDraft:
     """The composed, proofread draft for one interviewer, with its ledger record."""
     you = drafting.you
@@ -163,4 +179,79 @@ def draft_for(
         created_at=now,
         notes=plain_text(interview.event.description)[:4000],
     )
-    return CreateDraft(record, message, recovering)
+    return CreateDraft(record, message)
+
+
+class Step(enum.Enum):
+    """What the daemon does next about a draft."""
+
+    RETRY = "try again to create the draft at the next check"
+    REMIND = "remind you"
+    AWAIT_SEND = "wait for you to send or delete it"
+    MOOT = "nothing: they replied, so you can delete this check-in"
+    AWAIT_REPLY = "watch for their reply"
+    CHECK_IN = "draft a check-in unless they reply first"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The next thing the daemon does about a draft, and when (None: at the next check)."""
+
+    step: Step
+    at: datetime | None = None
+    stage: ReminderStage | None = None
+
+    def describe(self) -> str:
+        """The step in words: `remind you (2h)`."""
+        return f"{self.step.value} ({self.stage.name})" if self.stage else self.step.value
+
+
+def next_steps(
+    now: datetime,
+    records: Iterable[DraftRecord],
+    delivered: Mapping[InterviewId, Sequence[Delivered]],
+    drafting: Drafting,
+) -> dict[DraftKey, NextStep]:
+    """What `plan()` will do next about each tracked draft, and when; drafts with
+    nothing more to come are left out."""
+    records = list(records)
+    outlook = _Outlook(
+        now,
+        answered(records),
+        reminder_schedule(now, _owed(records), delivered, drafting.reminders),
+        frozenset(r.key.thanks for r in records if r.key.purpose is Purpose.CHECK_IN),
+        drafting.check_ins,
+    )
+    return {r.key: step for r in records if (step := outlook.step_for(r)) is not None}
+
+
+@dataclass(frozen=True)
+class _Outlook:
+    """What the next step of one draft depends on besides itself."""
+
+    now: datetime
+    replied: frozenset[DraftKey]
+    reminders: Mapping[InterviewId, tuple[Scheduled, list[DraftRecord]]]
+    followed: frozenset[DraftKey]  # thank-yous that have a check-in already
+    check_ins: CheckInRules | None
+
+    def step_for(self, record: DraftRecord) -> NextStep | None:
+        if record.status is DraftStatus.CREATING:
+            return NextStep(Step.RETRY)
+        if record.status is DraftStatus.DRAFTED:
+            return (
+                self._reminder(record) if still_owed(record, self.replied) else NextStep(Step.MOOT)
+            )
+        if not is_watched(record, self.now):
+            return None
+        if self.check_ins is None or record.key in self.followed:
+            return NextStep(Step.AWAIT_REPLY)
+        return NextStep(Step.CHECK_IN, check_in_time(record, self.check_ins))
+
+    def _reminder(self, record: DraftRecord) -> NextStep:
+        coming = self.reminders.get(record.key.interview)
+        if coming is None:
+            return NextStep(Step.AWAIT_SEND)
+        scheduled = coming[0]
+        at = scheduled.at if scheduled.at > self.now else None
+        return NextStep(Step.REMIND, at, scheduled.stage)

@@ -9,56 +9,83 @@ sent or deleted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from daemon.core.actions import Remind
-from daemon.core.deadline import (
-    OVERDUE,
-    QuietHours,
-    ReminderStage,
-    delivery_time,
-    describe_time_left,
-    due_stage,
-)
+from daemon.core.deadline import QuietHours, Scheduled, describe_time_left, next_reminder
 from daemon.core.message import DraftMessage
 from daemon.core.model import (
-    CHECK_IN,
-    THANKS,
     Delivered,
     DraftKey,
     DraftRecord,
     DraftStatus,
     InterviewId,
+    Purpose,
+    ReminderStage,
     You,
 )
+
+
+@dataclass(frozen=True)
+class ReminderRules:
+    """When reminders come: hours before the deadline, and the quiet hours they wait out."""
+
+    remind_before_hours: tuple[float, ...]
+    quiet: QuietHours | None = None
+
+
+def reminder_schedule(
+    now: datetime,
+    records: Iterable[DraftRecord],
+    delivered: Mapping[InterviewId, Sequence[Delivered]],
+    rules: ReminderRules,
+) -> dict[InterviewId, tuple[Scheduled, list[DraftRecord]]]:
+    """The next reminder of each interview with drafts still waiting, and those drafts.
+
+    A reminder whose time is at or before `now` is due now.
+    """
+    schedule = {}
+    for interview, drafts in sorted(_waiting(records).items()):
+        deadline = min(draft.deadline for draft in drafts)
+        stages = [d.stage for d in delivered.get(interview, ())]
+        coming = next_reminder(deadline, now, rules.remind_before_hours, stages, rules.quiet)
+        if coming is not None:
+            schedule[interview] = (coming, drafts)
+    return schedule
 
 
 def plan_reminders(
     now: datetime,
     records: Iterable[DraftRecord],
     delivered: Mapping[InterviewId, Sequence[Delivered]],
-    remind_before_hours: Sequence[float],
-    quiet: QuietHours | None,
+    rules: ReminderRules,
 ) -> list[Remind]:
-    """The reminders due now, one per interview with drafts still waiting."""
+    """The reminders due now, one per interview with drafts still waiting; and the mails
+    of stages that reached the user while their mail failed, tried again."""
+    records = list(records)
+    schedule = reminder_schedule(now, records, delivered, rules)
+    reminders = [
+        _remind(interview, coming.stage, drafts, delivered.get(interview, ()))
+        for interview, (coming, drafts) in schedule.items()
+        if coming.at <= now
+    ]
+    # A stage that came due (even one quiet hours hold back) supersedes a failed mail.
+    came_due = {i for i, (coming, _) in schedule.items() if coming.due <= now}
+    for interview, drafts in _waiting(records).items():
+        earlier = delivered.get(interview, ())
+        if interview not in came_due and earlier and not earlier[-1].mailed:
+            retry = earlier[-1].stage
+            reminders.append(_remind(interview, retry, drafts, earlier[:-1], mail_only=True))
+    return sorted(reminders, key=lambda remind: remind.interview)
+
+
+def _waiting(records: Iterable[DraftRecord]) -> dict[InterviewId, list[DraftRecord]]:
     waiting: dict[InterviewId, list[DraftRecord]] = {}
     for record in records:
         if record.status is DraftStatus.DRAFTED:
             waiting.setdefault(record.key.interview, []).append(record)
-    reminders = []
-    for interview, drafts in sorted(waiting.items()):
-        earlier = delivered.get(interview, ())
-        deadline = min(draft.deadline for draft in drafts)
-        stage = due_stage(deadline, now, remind_before_hours, [d.stage for d in earlier])
-        if stage is not None:
-            if quiet and delivery_time(stage, deadline, now, quiet) > now:
-                continue
-            reminders.append(_remind(interview, stage, drafts, earlier))
-        elif earlier and not earlier[-1].mailed:
-            last = earlier[-1]
-            retry = ReminderStage(last.stage, last.delivered_at)
-            reminders.append(_remind(interview, retry, drafts, earlier[:-1], mail_only=True))
-    return reminders
+    return waiting
 
 
 def _remind(
@@ -80,13 +107,13 @@ def _remind(
     )
 
 
-_WHAT = {THANKS: "thank-you notes", CHECK_IN: "check-in"}
+_WHAT = {Purpose.THANKS: "thank-you notes", Purpose.CHECK_IN: "check-in"}
 
 
-def reminder_message_id(interview: InterviewId, stage: str, your_email: str) -> str:
+def reminder_message_id(interview: InterviewId, stage: ReminderStage, your_email: str) -> str:
     """The Message-ID of one reminder mail, stable for its interview and stage."""
     domain = your_email.rpartition("@")[2] or "interview-followup.invalid"
-    return f"<followup.remind.{interview.marker}.{stage}@{domain}>"
+    return f"<followup.remind.{interview.marker}.{stage.name}@{domain}>"
 
 
 def reminder_mail(
@@ -111,7 +138,7 @@ def reminder_mail(
         to_email=to or you.email,
         subject=f"{_WHAT[remind.interview.purpose].capitalize()} to send: {first.event_title}",
         body=reminder_text(remind, now, deadline, links, zone),
-        message_id=reminder_message_id(remind.interview, remind.stage.name, you.email),
+        message_id=reminder_message_id(remind.interview, remind.stage, you.email),
         date=now,
         references=(remind.thread_root,) if remind.thread_root else (),
     )
@@ -128,7 +155,7 @@ def reminder_text(
     first = remind.drafts[0]
     when = deadline.astimezone(zone).strftime("%a %d %b %H:%M %Z")
     what = _WHAT[remind.interview.purpose]
-    if remind.stage.name == OVERDUE:
+    if remind.stage.overdue:
         opening = f"The time to send your {what} for {first.event_title!r} ran out at {when}."
         opening += " Late, it is still worth sending."
     else:

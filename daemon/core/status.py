@@ -1,31 +1,34 @@
 """What `followup status` shows: one row per tracked draft, as a table or as JSON.
 
-Pure: built from ledger records, `now` and the drafts' links.
+Pure: built from ledger records, `now`, the drafts' links and the planner's
+own answer to what comes next (`plan.next_steps`), so status cannot drift
+from what the daemon does.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from daemon.core.checkins import WATCH_FOR, CheckInRules, check_in_time
-from daemon.core.deadline import OVERDUE, describe_time_left, next_stage
+from daemon.core.checkins import answered, still_owed
+from daemon.core.deadline import describe_time_left
 from daemon.core.model import (
-    CHECK_IN,
-    THANKS,
     Delivered,
     DraftKey,
     DraftRecord,
     DraftStatus,
     InterviewId,
+    Purpose,
+    ReminderStage,
 )
+from daemon.core.plan import Drafting, NextStep, next_steps
 
 
-class Stage(enum.StrEnum):
-    """How urgent an unsent draft is."""
+class Urgency(enum.StrEnum):
+    """How urgent a draft is: what `status` shows as its stage."""
 
     OK = "ok"
     DUE_SOON = "due-soon"
@@ -36,14 +39,14 @@ class Stage(enum.StrEnum):
 _DONE = frozenset({DraftStatus.SENT, DraftStatus.DELETED, DraftStatus.ANSWERED})
 
 
-def stage_of(record: DraftRecord, now: datetime, remind_before_hours: Iterable[float]) -> Stage:
+def urgency_of(record: DraftRecord, now: datetime, remind_before_hours: Iterable[float]) -> Urgency:
     """`done` once sent or deleted; else by the time left against the first reminder."""
     if record.status in _DONE:
-        return Stage.DONE
+        return Urgency.DONE
     if now >= record.deadline:
-        return Stage.OVERDUE
+        return Urgency.OVERDUE
     soon = max(remind_before_hours, default=0)
-    return Stage.DUE_SOON if record.deadline - now <= timedelta(hours=soon) else Stage.OK
+    return Urgency.DUE_SOON if record.deadline - now <= timedelta(hours=soon) else Urgency.OK
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,11 @@ class StatusRow:
     """One tracked draft as the user sees it."""
 
     record: DraftRecord
-    stage: Stage
+    urgency: Urgency
     time_left: timedelta
     draft: str
-    last_reminder: str = ""
-    next_action: str = ""
-    next_at: datetime | None = None
+    last_reminder: ReminderStage | None = None
+    next_step: NextStep | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The stable JSON shape other tools rely on."""
@@ -71,16 +73,18 @@ class StatusRow:
             "ended_at": r.ended_at.isoformat(),
             "deadline": r.deadline.isoformat(),
             "state": r.status.value,
-            "stage": self.stage.value,
+            "stage": self.urgency.value,
             "seconds_left": int(self.time_left.total_seconds()),
             "draft": self.draft,
             "problems": list(r.problems),
             "last_error": r.last_error,
-            "purpose": r.key.purpose,
+            "purpose": r.key.purpose.value,
             "late": r.late,
-            "last_reminder": self.last_reminder or None,
-            "next_action": self.next_action or None,
-            "next_at": self.next_at.isoformat() if self.next_at else None,
+            "last_reminder": self.last_reminder.name if self.last_reminder else None,
+            "next_action": self.next_step.describe() if self.next_step else None,
+            "next_at": self.next_step.at.isoformat()
+            if self.next_step and self.next_step.at
+            else None,
         }
 
 
@@ -88,84 +92,30 @@ def status_rows(
     records: Iterable[DraftRecord],
     now: datetime,
     links: Mapping[DraftKey, str],
-    remind_before_hours: Iterable[float],
+    drafting: Drafting,
     delivered: Mapping[InterviewId, Sequence[Delivered]] | None = None,
-    check_ins: CheckInRules | None = None,
 ) -> list[StatusRow]:
-    """Every tracked draft: failed ones first, then by deadline, finished ones last."""
-    hours = tuple(remind_before_hours)
+    """Every tracked draft with the planner's next step: failed ones first, then by
+    deadline, finished ones last."""
     records = list(records)
-    context = _Context.of(records)
+    delivered = delivered or {}
+    steps = next_steps(now, records, delivered, drafting)
+    hours = drafting.reminders.remind_before_hours
     rows = []
     for r in records:
-        stages = [d.stage for d in (delivered or {}).get(r.key.interview, ())]
-        action, at = next_step(r, now, hours, stages, check_ins, context)
-        last = stages[-1] if stages and r.status is DraftStatus.DRAFTED else ""
-        rows.append(
-            StatusRow(
-                r,
-                stage_of(r, now, hours),
-                r.deadline - now,
-                links.get(r.key, r.draft_ref),
-                last_reminder=last,
-                next_action=action,
-                next_at=at,
-            )
-        )
+        stages = [d.stage for d in delivered.get(r.key.interview, ())]
+        last = stages[-1] if stages and r.status is DraftStatus.DRAFTED else None
+        draft = links.get(r.key, r.draft_ref)
+        urgency = urgency_of(r, now, hours)
+        rows.append(StatusRow(r, urgency, r.deadline - now, draft, last, steps.get(r.key)))
     return sorted(
         rows,
         key=lambda row: (
             row.record.status is not DraftStatus.FAILED,
-            row.stage is Stage.DONE,
+            row.urgency is Urgency.DONE,
             row.record.deadline,
         ),
     )
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What a row's next step depends on beyond itself: the other drafts of its interview."""
-
-    check_ins: frozenset[DraftKey] = frozenset()  # thank-yous that have a check-in
-    answered: frozenset[DraftKey] = frozenset()  # thank-yous the company replied to
-
-    @classmethod
-    def of(cls, records: Iterable[DraftRecord]) -> _Context:
-        records = list(records)
-        return cls(
-            frozenset(replace(r.key, purpose=THANKS) for r in records if r.key.purpose == CHECK_IN),
-            frozenset(r.key for r in records if r.status is DraftStatus.ANSWERED),
-        )
-
-
-def next_step(
-    record: DraftRecord,
-    now: datetime,
-    remind_before_hours: Sequence[float],
-    delivered_stages: Sequence[str],
-    check_ins: CheckInRules | None,
-    context: _Context | None = None,
-) -> tuple[str, datetime | None]:
-    """What the daemon will do next about this draft, and when (None: at the next cycle)."""
-    context = context or _Context()
-    thanks = replace(record.key, purpose=THANKS)
-    if record.status is DraftStatus.CREATING:
-        return "try again to create the draft at the next check", None
-    if record.status is DraftStatus.DRAFTED and thanks in context.answered:
-        return "nothing: they replied, so you can delete this check-in", None
-    if record.status is DraftStatus.DRAFTED:
-        coming = next_stage(record.deadline, now, remind_before_hours)
-        if coming is not None:
-            return f"remind you ({coming.name})", coming.at
-        if OVERDUE not in delivered_stages:
-            return f"remind you ({OVERDUE})", None
-        return "wait for you to send or delete it", None
-    watching = record.sent_at is not None and now - record.sent_at < WATCH_FOR
-    if record.status is DraftStatus.SENT and record.key.purpose == THANKS and watching:
-        if check_ins is None or record.key in context.check_ins:
-            return "watch for their reply", None
-        return "draft a check-in unless they reply first", check_in_time(record, check_ins)
-    return "", None
 
 
 def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
@@ -177,7 +127,7 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
     for row in rows:
         r = row.record
         who = f"{r.recipient_name} <{r.recipient_email}>" if r.recipient_name else r.recipient_email
-        left = "—" if row.stage is Stage.DONE else describe_time_left(row.time_left)
+        left = "—" if row.urgency is Urgency.DONE else describe_time_left(row.time_left)
         lines = [
             f"[{_tag(row)}] {who} — {r.event_title}",
             f"    state: {r.status.value}   deadline: {_when(r.deadline, zone)}   {left}",
@@ -186,10 +136,11 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
         if r.late:
             lines.append("    late: drafted after its deadline had passed; still worth sending")
         if row.last_reminder:
-            lines.append(f"    last reminder: {row.last_reminder}")
-        if row.next_action:
-            when = f" on {_when(row.next_at, zone)}" if row.next_at else ""
-            lines.append(f"    next: {row.next_action}{when}")
+            lines.append(f"    last reminder: {row.last_reminder.name}")
+        if row.next_step:
+            at = row.next_step.at
+            when = f" on {_when(at, zone)}" if at else ""
+            lines.append(f"    next: {row.next_step.describe()}{when}")
         lines += [f"    check: {problem}" for problem in r.problems]
         if r.last_error and r.status is not DraftStatus.DRAFTED:
             lines.append(f"    error: {r.last_error}")
@@ -204,8 +155,8 @@ def _when(moment: datetime, zone: tzinfo | None) -> str:
 def _tag(row: StatusRow) -> str:
     if row.record.status is DraftStatus.FAILED:
         return "FAILED"
-    kind = "check-in " if row.record.key.purpose != THANKS else ""
-    return f"{kind}{row.stage.value}"
+    kind = "check-in " if row.record.key.purpose is Purpose.CHECK_IN else ""
+    return f"{kind}{row.urgency.value}"
 
 
 def summary_line(records: Iterable[DraftRecord], alerts: Mapping[str, str], now: datetime) -> str:
@@ -213,12 +164,8 @@ def summary_line(records: Iterable[DraftRecord], alerts: Mapping[str, str], now:
     if alerts:
         return "; ".join(alerts.values())
     records = list(records)
-    answered = {r.key for r in records if r.status is DraftStatus.ANSWERED}
-    waiting = [
-        r
-        for r in records
-        if r.status not in _DONE and replace(r.key, purpose=THANKS) not in answered
-    ]
+    replied = answered(records)
+    waiting = [r for r in records if r.status not in _DONE and still_owed(r, replied)]
     if not waiting:
         return "watching the calendars; no drafts waiting"
     failed = sum(r.status is DraftStatus.FAILED for r in waiting)

@@ -14,9 +14,10 @@ from memory_mailbox import MemoryMailbox
 from daemon.core.checkins import CheckInRules
 from daemon.core.deadline import QuietHours, check_in_due, decision_date, due_stage
 from daemon.core.detect import finished_interviews
-from daemon.core.model import CHECK_IN, DraftStatus
-from daemon.core.plan import Drafting, plan
+from daemon.core.model import OVERDUE, DraftStatus, Purpose, ReminderStage
+from daemon.core.plan import Drafting, Snapshot, plan
 from daemon.core.protocols import ConnectorError, DraftState
+from daemon.core.reminders import ReminderRules
 from daemon.cycle import watch_sent
 from daemon.executor import Channels, execute
 from daemon.ledger import Ledger
@@ -29,7 +30,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 def drafting(zone=BERLIN, quiet: bool = False, check_in_days: int = 7) -> Drafting:
     rules = CheckInRules(check_in_days, zone, shipped_template("check-in"), 24)
     hours = QuietHours(time(22), time(7), zone) if quiet else None
-    return Drafting(YOU, shipped_template("thank-you"), 24, (6, 2), hours, rules)
+    return Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2), hours), rules)
 
 
 class Life:
@@ -60,9 +61,8 @@ class Life:
             [self.event], YOU, now, grace=timedelta(minutes=10), lookback=timedelta(hours=48)
         )
         watched = watch_sent(self.mailbox, records.values(), now)
-        actions = plan(
-            now, interviews, records, observed, self.rules, self.ledger.reminders(), watched
-        )
+        seen = Snapshot(interviews, records, observed, self.ledger.reminders(), watched)
+        actions = plan(now, seen, self.rules)
         before = len(self.mailbox.self_mail)
         execute(actions, self.ledger, self.mailbox, now, self.channels)
         sent_now = self.mailbox.self_mail[before:]
@@ -70,7 +70,7 @@ class Life:
 
     def thanks_ref(self) -> str:
         return next(
-            r.draft_ref for r in self.ledger.records().values() if r.key.purpose != CHECK_IN
+            r.draft_ref for r in self.ledger.records().values() if r.key.purpose is Purpose.THANKS
         )
 
 
@@ -305,6 +305,8 @@ def test_a_decision_date_before_sending_still_leaves_them_a_day():
 def test_a_stage_already_passed_is_never_delivered_after_a_later_one():
     deadline = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
     now = deadline + timedelta(hours=1)
-    assert due_stage(deadline, now, (6, 2), ["overdue"]) is None
-    assert due_stage(deadline, deadline - timedelta(hours=3), (6, 2), ["2h"]) is None
-    assert due_stage(deadline, deadline - timedelta(hours=1), (6, 2), ["6h"]).name == "2h"
+    assert due_stage(deadline, now, (6, 2), [OVERDUE]) is None
+    assert due_stage(deadline, deadline - timedelta(hours=3), (6, 2), [ReminderStage(2)]) is None
+    assert (
+        due_stage(deadline, deadline - timedelta(hours=1), (6, 2), [ReminderStage(6)]).name == "2h"
+    )

@@ -11,13 +11,14 @@ from memory_mailbox import MemoryMailbox
 
 from daemon.core.detect import finished_interviews
 from daemon.core.model import DraftKey, DraftStatus, key_for
-from daemon.core.plan import CreateDraft, Drafting, Reconcile, RecordOutcome, plan
+from daemon.core.plan import CreateDraft, Drafting, Reconcile, RecordOutcome, Snapshot, plan
 from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState
-from daemon.executor import Channels, create, execute
+from daemon.core.reminders import ReminderRules
+from daemon.executor import Channels, Executor, execute
 from daemon.ledger import Ledger, LedgerError
 from daemon.templates import shipped_template
 
-DRAFTING = Drafting(YOU, shipped_template("thank-you"), deadline_hours=24)
+DRAFTING = Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2)))
 CHANNELS = Channels(YOU, by_mail=False)
 
 
@@ -52,9 +53,8 @@ def cycle(ledger, mailbox, now=NOW, found=None):
         for k, r in records.items()
         if r.status is DraftStatus.DRAFTED
     }
-    actions = plan(
-        now, found if found is not None else interviews(PANEL), records, observed, DRAFTING
-    )
+    found = found if found is not None else interviews(PANEL)
+    actions = plan(now, Snapshot(found, records, observed), DRAFTING)
     execute(actions, ledger, mailbox, now, CHANNELS)
     return actions
 
@@ -98,7 +98,7 @@ def test_a_lost_create_response_is_healed_without_a_duplicate(ledger):
 
 def test_a_crash_between_create_and_record_is_healed_without_a_duplicate(ledger):
     mailbox = MemoryMailbox()
-    [action, _] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    [action, _] = plan(NOW, Snapshot(interviews(PANEL)), DRAFTING)
     ledger.begin(action.record, NOW)
     mailbox.create_draft(action.message.as_email())  # the process dies before recording
     cycle(ledger, mailbox)
@@ -135,7 +135,7 @@ def test_a_draft_never_made_fails_with_its_reason_once_the_interview_is_out_of_r
 
 def test_an_unexpected_error_in_one_action_does_not_stop_the_others(ledger):
     mailbox = MemoryMailbox()
-    [first, second] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    [first, second] = plan(NOW, Snapshot(interviews(PANEL)), DRAFTING)
     broken = replace(first, message=replace(first.message, to_email="a@b.example, c@d.example"))
     outcome = execute([broken, second], ledger, mailbox, NOW, CHANNELS)
     assert len(outcome.failed) == 1 and len(outcome.drafted) == 1
@@ -150,10 +150,12 @@ def test_the_same_event_twice_in_one_cycle_makes_one_draft_per_interviewer(ledge
 
 def test_a_key_claimed_by_another_run_is_not_created_again(ledger):
     mailbox = MemoryMailbox()
-    [action, _] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    [action, _] = plan(NOW, Snapshot(interviews(PANEL)), DRAFTING)
     other = MemoryMailbox()
-    assert create(action, ledger, other, NOW) == "d1"  # the other instance wins the race
-    assert create(action, ledger, mailbox, NOW) is None
+    assert (
+        Executor(ledger, other, NOW, CHANNELS).create(action) == "d1"
+    )  # the other instance wins the race
+    assert Executor(ledger, mailbox, NOW, CHANNELS).create(action) is None
     assert mailbox.drafts == {}
 
 
@@ -184,7 +186,7 @@ def test_an_interrupted_draft_whose_interview_vanished_is_reconciled(ledger):
 
 
 def test_the_record_carries_the_deadline_in_the_events_zone_and_the_proofreading(ledger):
-    [action, _] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
+    [action, _] = plan(NOW, Snapshot(interviews(PANEL)), DRAFTING)
     record = action.record
     assert record.deadline == PANEL.end + timedelta(hours=24)
     assert record.deadline.utcoffset() == PANEL.end.utcoffset()
@@ -203,12 +205,14 @@ def test_recording_an_outcome_only_touches_drafted_keys(ledger):
     cycle(ledger, mailbox)
     records = ledger.records()
     observed = dict.fromkeys(records, DraftState.SENT)
-    assert all(isinstance(a, RecordOutcome) for a in plan(NOW, [], records, observed, DRAFTING))
+    assert all(
+        isinstance(a, RecordOutcome) for a in plan(NOW, Snapshot((), records, observed), DRAFTING)
+    )
 
 
 def test_create_returns_the_ref_it_recorded(ledger):
-    [action, _] = plan(NOW, interviews(PANEL), {}, {}, DRAFTING)
-    assert create(action, ledger, MemoryMailbox(), NOW) == "d1"
+    [action, _] = plan(NOW, Snapshot(interviews(PANEL)), DRAFTING)
+    assert Executor(ledger, MemoryMailbox(), NOW, CHANNELS).create(action) == "d1"
 
 
 def test_the_ledger_lives_in_a_private_directory(tmp_path):

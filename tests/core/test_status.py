@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from builders import NOW
+from builders import BERLIN, NOW, YOU
 
-from daemon.core.deadline import describe_time_left
+from daemon.core.actions import Remind
+from daemon.core.deadline import QuietHours, describe_time_left
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus
-from daemon.core.status import Stage, render_table, stage_of, status_rows
+from daemon.core.plan import Drafting, Snapshot, plan
+from daemon.core.reminders import ReminderRules
+from daemon.core.status import Urgency, render_table, status_rows, urgency_of
+from daemon.templates import shipped_template
 
 KEY = DraftKey("ics:cal", "uid-1", "20261126T120000Z", "priya@acme.example")
 RECORD = DraftRecord(
@@ -29,27 +33,28 @@ RECORD = DraftRecord(
     problems=("placeholder left in: [a topic you discussed]",),
     draft_ref="1700000000.M1P2Q0R1.host",
 )
+DRAFTING = Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2)))
 
 
 @pytest.mark.parametrize(
-    ("left", "status", "stage"),
+    ("left", "status", "urgency"),
     [
-        (timedelta(hours=23), DraftStatus.DRAFTED, Stage.OK),
-        (timedelta(hours=6), DraftStatus.DRAFTED, Stage.DUE_SOON),
-        (timedelta(minutes=1), DraftStatus.FAILED, Stage.DUE_SOON),
-        (timedelta(0), DraftStatus.DRAFTED, Stage.OVERDUE),
-        (timedelta(hours=-3), DraftStatus.DRAFTED, Stage.OVERDUE),
-        (timedelta(hours=-3), DraftStatus.SENT, Stage.DONE),
-        (timedelta(hours=5), DraftStatus.DELETED, Stage.DONE),
+        (timedelta(hours=23), DraftStatus.DRAFTED, Urgency.OK),
+        (timedelta(hours=6), DraftStatus.DRAFTED, Urgency.DUE_SOON),
+        (timedelta(minutes=1), DraftStatus.FAILED, Urgency.DUE_SOON),
+        (timedelta(0), DraftStatus.DRAFTED, Urgency.OVERDUE),
+        (timedelta(hours=-3), DraftStatus.DRAFTED, Urgency.OVERDUE),
+        (timedelta(hours=-3), DraftStatus.SENT, Urgency.DONE),
+        (timedelta(hours=5), DraftStatus.DELETED, Urgency.DONE),
     ],
 )
-def test_stage_follows_the_time_left(left, status, stage):
+def test_urgency_follows_the_time_left(left, status, urgency):
     record = replace(RECORD, status=status, deadline=NOW + left)
-    assert stage_of(record, NOW, (6, 2)) is stage
+    assert urgency_of(record, NOW, (6, 2)) is urgency
 
 
 def test_the_json_row_has_the_stable_shape():
-    [row] = status_rows([RECORD], NOW, {KEY: "/mail/Drafts/cur/x:2,D"}, (6, 2))
+    [row] = status_rows([RECORD], NOW, {KEY: "/mail/Drafts/cur/x:2,D"}, DRAFTING)
     data = row.as_json()
     assert data["key"] == "ics:cal|uid-1|20261126T120000Z|priya@acme.example"
     assert data["deadline"] == "2026-11-27T14:00:00+01:00"
@@ -68,13 +73,13 @@ def test_the_json_row_has_the_stable_shape():
 def test_rows_put_the_most_urgent_first_and_finished_last():
     urgent = replace(RECORD, key=replace(KEY, uid="u2"), deadline=NOW + timedelta(hours=1))
     sent = replace(RECORD, key=replace(KEY, uid="u3"), status=DraftStatus.SENT, deadline=NOW)
-    rows = status_rows([sent, RECORD, urgent], NOW, {}, (6, 2))
+    rows = status_rows([sent, RECORD, urgent], NOW, {}, DRAFTING)
     assert [r.record.key.uid for r in rows] == ["u2", "uid-1", "u3"]
 
 
 def test_the_table_says_who_when_how_long_and_where():
     text = render_table(
-        status_rows([RECORD], NOW, {KEY: "/mail/x"}, (6, 2)), ZoneInfo("Asia/Tokyo")
+        status_rows([RECORD], NOW, {KEY: "/mail/x"}, DRAFTING), ZoneInfo("Asia/Tokyo")
     )
     assert "[ok] Priya Raman <priya@acme.example> — Acme <> Alex – Technical Screen" in text
     assert "deadline: Fri 27 Nov 22:00 JST   23h 00m left" in text
@@ -96,3 +101,26 @@ def test_time_left_reads_naturally(left, text):
 
 def test_an_empty_ledger_says_so():
     assert render_table([]) == "No drafts tracked yet."
+
+
+def test_status_shows_the_planners_next_reminder_quiet_hours_included():
+    quiet = QuietHours(time(22), time(7), BERLIN)
+    drafting = Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2), quiet))
+    # The 6 h stage comes due at 03:00; quiet hours hold it until 07:00.
+    night = datetime(2026, 11, 27, 1, 0, tzinfo=BERLIN)
+    record = replace(RECORD, deadline=datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN))
+    [row] = status_rows([record], night, {}, drafting)
+    assert row.next_step is not None
+    # By 07:00 the 2 h stage has come due too: the one reminder then is the 2 h one.
+    assert (row.next_step.describe(), row.next_step.at) == (
+        "remind you (2h)",
+        night + timedelta(hours=6),
+    )
+
+    def reminders_at(now: datetime) -> list[Remind]:
+        actions = plan(now, Snapshot(records={KEY: record}), drafting)
+        return [a for a in actions if isinstance(a, Remind)]
+
+    assert reminders_at(night + timedelta(hours=5)) == []
+    [remind] = reminders_at(night + timedelta(hours=6))
+    assert remind.stage.name == "2h"
