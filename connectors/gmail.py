@@ -23,8 +23,9 @@ import base64
 import copy
 import email.policy
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from email import errors
 from email.headerregistry import AddressHeader, BaseHeader
 from email.message import EmailMessage, Message
@@ -36,6 +37,7 @@ from urllib.parse import quote
 from connectors.google_api import GoogleSession
 from connectors.replies import answered_by, bare_id, named_ids
 from daemon.core.protocols import (
+    CLOCK_SKEW,
     ConnectorError,
     CreatedDraft,
     DraftState,
@@ -104,21 +106,39 @@ class GmailMailbox:
         draft = self._session.write(self._drafts().create(userId="me", body={"message": body}))
         return str(_Ref(draft["id"], draft["message"]["threadId"], self.account()))
 
-    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
+    def find_draft(
+        self,
+        message_id: str,
+        *,
+        to: str = "",
+        subject: str = "",
+        since: datetime | None = None,
+        taken: Collection[str] = (),
+    ) -> str | None:
         """The draft with this Message-ID; with `to` and `subject`, also one the user
-        edited (Gmail gives an edited draft a new Message-ID) or has already sent."""
+        edited (Gmail gives an edited draft a new Message-ID) or has already sent
+        since `since`. See `Mailbox.find_draft`."""
         wanted = _Wanted(message_id.strip(), to, subject)
+        lookalike = None
         for listed in self._all_drafts():
             draft = self._session.read(
                 self._drafts().get(userId="me", id=listed["id"], format="metadata"),
                 missing_ok=True,
             )
-            if draft and wanted.matches(draft["message"]):
-                return str(_Ref(draft["id"], draft["message"]["threadId"], self.account()))
-        if not (to and subject):
-            return None
-        sent = self._recently_sent(wanted)
-        return str(_Ref("-", sent["threadId"], self.account())) if sent else None
+            if not draft:
+                continue
+            ref = str(_Ref(draft["id"], draft["message"]["threadId"], self.account()))
+            if ref in taken:
+                continue
+            if wanted.has_id(draft["message"]):
+                return ref
+            if lookalike is None and wanted.matches(draft["message"]):
+                lookalike = ref
+        if lookalike is not None or not (to and subject):
+            return lookalike
+        sent = self._recently_sent(wanted, since)
+        found = str(_Ref("-", sent["threadId"], self.account())) if sent else None
+        return found if found not in taken else None
 
     def draft_state(self, draft: CreatedDraft) -> DraftState:
         """Pending while the draft exists; then sent if its thread holds the copy it became
@@ -262,7 +282,9 @@ class GmailMailbox:
         request = self._drafts().get(userId="me", id=draft_id, format="minimal")
         return self._session.read(request, missing_ok=True, attempts=attempts)
 
-    def _recently_sent(self, wanted: _Wanted) -> dict[str, Any] | None:
+    def _recently_sent(self, wanted: _Wanted, since: datetime | None) -> dict[str, Any] | None:
+        """The newest sent message that is the wanted draft, not one sent before `since`."""
+        earliest = (since - CLOCK_SKEW).timestamp() * 1000 if since else 0
         page = self._session.read(
             self._gmail()
             .users()
@@ -282,7 +304,10 @@ class GmailMailbox:
                 ),
                 missing_ok=True,
             )
-            if message and wanted.matches(message):
+            if not message or not wanted.matches(message):
+                continue
+            sent_before = int(message.get("internalDate", 0)) < earliest
+            if wanted.has_id(message) or not sent_before:
                 return dict(message)
         return None
 
@@ -312,8 +337,13 @@ class _Wanted:
     to: str
     subject: str
 
+    def has_id(self, message: dict[str, Any]) -> bool:
+        """Whether the message carries the wanted Message-ID."""
+        return bool(self.message_id) and _header(message, "Message-ID").strip() == self.message_id
+
     def matches(self, message: dict[str, Any]) -> bool:
-        if self.message_id and _header(message, "Message-ID").strip() == self.message_id:
+        """Whether the message carries the wanted Message-ID, or the wanted To and Subject."""
+        if self.has_id(message):
             return True
         if not (self.to and self.subject):
             return False

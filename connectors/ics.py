@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +31,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from daemon.core.model import Event, EventStatus, Person, ResponseStatus
 from daemon.core.protocols import ConnectorError
+from daemon.core.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class IcsCalendar:
                 calendar.add_component(wrapped.walk("VEVENT")[0])
             except Exception as exc:  # only this event is lost
                 uid = _block_uid(block)
-                reason = _one_line(str(exc))
+                reason = one_line(str(exc), 160)
                 self._warn("calendar %s: skipping event %r: %s", self._where, uid, reason)
         return calendar
 
@@ -189,7 +189,7 @@ class IcsCalendar:
             self._warn(
                 "calendar %s: unknown X-WR-TIMEZONE %r; floating times use the default zone",
                 self._where,
-                _one_line(name, 80),
+                one_line(name, 80),
             )
         return zone
 
@@ -200,7 +200,9 @@ class IcsCalendar:
             return self._screen(component, zones)
         except Exception as exc:  # a stranger's property can break in any way; skip the event
             uid = _text(component, "UID") or "(no UID)"
-            self._warn("calendar %s: skipping event %r: %s", self._where, uid, _one_line(str(exc)))
+            self._warn(
+                "calendar %s: skipping event %r: %s", self._where, uid, one_line(str(exc), 160)
+            )
             return None
 
     def _screen(self, component: icalendar.Component, zones: _Zones) -> icalendar.Component | None:
@@ -254,7 +256,7 @@ class IcsCalendar:
             self._warn(
                 "calendar %s: expanding recurrences failed (%s); retrying event by event",
                 self._where,
-                _one_line(str(exc)),
+                one_line(str(exc), 160),
             )
         occurrences: list[icalendar.Component] = []
         for uid, series in _by_uid(events).items():
@@ -265,7 +267,7 @@ class IcsCalendar:
                     "calendar %s: skipping event %r: its recurrence cannot be expanded (%s)",
                     self._where,
                     uid,
-                    _one_line(str(exc)),
+                    one_line(str(exc), 160),
                 )
         return occurrences
 
@@ -274,7 +276,9 @@ class IcsCalendar:
         try:
             return self._build_event(occurrence, uid, uid in series)
         except Exception as exc:  # a stranger's property can break in any way; skip the event
-            self._warn("calendar %s: skipping event %r: %s", self._where, uid, _one_line(str(exc)))
+            self._warn(
+                "calendar %s: skipping event %r: %s", self._where, uid, one_line(str(exc), 160)
+            )
             return None
 
     def _build_event(
@@ -400,11 +404,11 @@ def _fetch_https(url: str, timeout: float) -> bytes:
 def _fetch_failure(exc: Exception, timeout: float) -> str:
     """Why a download failed, without the URL (urllib and others may quote it)."""
     if isinstance(exc, urllib.error.HTTPError):
-        return f"HTTP {exc.code} {_one_line(str(exc.reason))}"
+        return f"HTTP {exc.code} {one_line(str(exc.reason), 160)}"
     if isinstance(exc, TimeoutError):
         return f"no answer within {timeout:g} s"
     if isinstance(exc, urllib.error.URLError):
-        return _one_line(str(exc.reason))
+        return one_line(str(exc.reason), 160)
     if isinstance(exc, ConnectorError):
         return str(exc)
     if isinstance(exc, OSError) and exc.strerror:
@@ -585,12 +589,6 @@ def _email(address: str) -> str:
     if text[:7].lower() == "mailto:":
         text = text[7:]
     return text.strip().lower()
-
-
-def _one_line(text: str, limit: int = 160) -> str:
-    """Server- or file-supplied text made safe for a one-line message."""
-    flat = re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029\s]+", " ", text).strip()
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _zoneinfo(name: str) -> ZoneInfo | None:

@@ -28,7 +28,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
@@ -36,7 +36,13 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 from connectors.replies import answered_by, bare_id, named_ids
-from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
+from daemon.core.protocols import (
+    CLOCK_SKEW,
+    ConnectorError,
+    CreatedDraft,
+    DraftState,
+    SentNote,
+)
 from daemon.files import ensure_private_dir, write_atomically
 
 log = logging.getLogger(__name__)
@@ -64,6 +70,8 @@ _MAX_HEADER_BYTES = 256 * 1024
 # A message id inside In-Reply-To or References: `<local@domain>`.
 _NO_INBOX = "cannot deliver a reminder: set [drafts] inbox_path to receive reminder mails"
 _counter = itertools.count()
+# What a message without a readable Date counts as: older than everything.
+_UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
 class MaildirMailbox:
@@ -95,24 +103,35 @@ class MaildirMailbox:
     def check_ready(self) -> None:
         """Nothing to sign in to; a missing folder is created with the first draft."""
 
-    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
+    def find_draft(
+        self,
+        message_id: str,
+        *,
+        to: str = "",
+        subject: str = "",
+        since: datetime | None = None,
+        taken: Collection[str] = (),
+    ) -> str | None:
         """The key of a (not trashed) draft whose Message-ID is `message_id`.
 
         With `to` and `subject`, also a draft the client saved again under a new
-        Message-ID, or, when the Sent folder holds a copy, `SENT_REF`.
+        Message-ID, or, when the Sent folder holds a copy sent since `since`,
+        `SENT_REF`. See `Mailbox.find_draft`.
         """
-        wanted = CreatedDraft("", message_id, to, subject)
+        wanted = CreatedDraft("", message_id, to, subject, since)
         wanted_id = _normalise_id(message_id)
+        lookalike = None
         for path in self._files(self._drafts) if self._drafts.is_dir() else ():
-            if _TRASHED_FLAG in _flags(path.name):
-                continue
-            headers = _read_headers(path)
-            if headers is None:
+            key = _key_of(path.name)
+            headers = None if _TRASHED_FLAG in _flags(path.name) else _read_headers(path)
+            if headers is None or key in taken:
                 continue
             if wanted_id and _normalise_id(_header_text(headers, "Message-ID")) == wanted_id:
-                return _key_of(path.name)
-            if to and subject and _is_copy_of(headers, wanted):
-                return _key_of(path.name)
+                return key
+            if lookalike is None and to and subject and _is_copy_of(headers, wanted):
+                lookalike = key
+        if lookalike is not None:
+            return lookalike
         return SENT_REF if to and subject and self._was_sent(wanted) else None
 
     def draft_state(self, draft: CreatedDraft) -> DraftState:
@@ -205,7 +224,7 @@ class MaildirMailbox:
             headers
             for headers in map(_read_headers, self._files(self._sent))
             if headers is not None
-            and _is_copy_of(headers, draft)
+            and _is_sent_copy_of(headers, draft)
             and _header_text(headers, "Message-ID").strip()
         ]
         wanted = _normalise_id(draft.message_id)
@@ -257,7 +276,7 @@ class MaildirMailbox:
             log.debug("Sent folder %s does not exist; treating it as empty", self._sent)
             return False
         return any(
-            headers is not None and _is_copy_of(headers, draft)
+            headers is not None and _is_sent_copy_of(headers, draft)
             for headers in map(_read_headers, self._files(self._sent))
         )
 
@@ -289,7 +308,7 @@ def _date(headers: Message) -> datetime:
     try:
         moment = parsedate_to_datetime(_header_text(headers, "Date"))
     except (TypeError, ValueError, IndexError):
-        return datetime.min.replace(tzinfo=UTC)
+        return _UNDATED
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -346,14 +365,28 @@ def _read_headers(path: Path) -> Message | None:
 
 def _is_copy_of(headers: Message, draft: CreatedDraft) -> bool:
     """Whether a message is (a copy of) the draft: same Message-ID, or same To and Subject."""
-    wanted_id = _normalise_id(draft.message_id)
-    if wanted_id and _normalise_id(_header_text(headers, "Message-ID")) == wanted_id:
+    if _same_id(headers, draft):
         return True
     subject = _normalise_text(_header_text(headers, "Subject"))
     if not subject or subject != _normalise_text(draft.subject):
         return False
     wanted = _addresses(draft.to)
     return bool(wanted) and wanted <= _addresses(_header_text(headers, "To"))
+
+
+def _is_sent_copy_of(headers: Message, draft: CreatedDraft) -> bool:
+    """Whether a message in Sent is the draft as sent: a copy (see `_is_copy_of`) that is
+    not dated before the draft existed, which would make it an earlier note's."""
+    if not _is_copy_of(headers, draft):
+        return False
+    dated = _date(headers)
+    sent_before = draft.since is not None and _UNDATED < dated < draft.since - CLOCK_SKEW
+    return not sent_before or _same_id(headers, draft)
+
+
+def _same_id(headers: Message, draft: CreatedDraft) -> bool:
+    wanted_id = _normalise_id(draft.message_id)
+    return bool(wanted_id) and _normalise_id(_header_text(headers, "Message-ID")) == wanted_id
 
 
 def _header_text(headers: Message, name: str) -> str:

@@ -122,11 +122,9 @@ class Executor:
         if not self.ledger.begin(record, self.now):
             log.info("the draft to %s is already being handled", record.recipient_email)
             return None
-        message = action.message
-        identity = CreatedDraft("", message.message_id, message.to_email, message.subject)
-        ref = self._find_lost(record.key, identity) if action.recovering else None
+        ref = self._find_lost(record.key, record.identity) if action.recovering else None
         if ref is None:
-            ref = self.mailbox.create_draft(message.as_email(), action.reply_to)
+            ref = self.mailbox.create_draft(action.message.as_email(), action.reply_to)
             log.info(
                 "drafted a %s to %s for %r",
                 record.key.purpose,
@@ -181,12 +179,18 @@ class Executor:
             return ref
 
     def _find_lost(self, key: DraftKey, identity: CreatedDraft) -> str | None:
-        """The draft an interrupted attempt may have left, unless another key already owns it.
+        """The draft an interrupted attempt may have left.
 
         A draft found by recipient and subject (the user edited or sent it) could be
-        another occurrence's note to the same interviewer; that one is not ours.
+        another interview's note to the same interviewer: the drafts other keys own
+        are never taken, nor a copy sent before this draft was first attempted.
         """
-        to, subject = identity.to, identity.subject
-        ref = self.mailbox.find_draft(identity.message_id, to=to, subject=subject)
-        owners = {r.key for r in self.ledger.records().values() if ref and r.draft_ref == ref}
-        return ref if not owners - {key} else None
+        records = self.ledger.records().values()
+        taken = {r.draft_ref for r in records if r.key != key and r.draft_ref}
+        return self.mailbox.find_draft(
+            identity.message_id,
+            to=identity.to,
+            subject=identity.subject,
+            since=identity.since,
+            taken=taken,
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
 from email.message import EmailMessage
 
 from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
@@ -35,12 +37,24 @@ class MemoryMailbox:
             raise ConnectorError("connection dropped after the draft was stored")
         return ref
 
-    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
-        def same(m: EmailMessage) -> bool:
-            edited = to and subject and (str(m["To"].addresses[0].addr_spec), m["Subject"])
-            return m["Message-ID"] == message_id or edited == (to, subject)
-
-        return next((r for r, m in self.drafts.items() if same(m)), None)
+    def find_draft(
+        self,
+        message_id: str,
+        *,
+        to: str = "",
+        subject: str = "",
+        since: datetime | None = None,
+        taken: Collection[str] = (),
+    ) -> str | None:
+        """A draft with this Message-ID, else one with this To and Subject (edited)."""
+        free = {r: m for r, m in self.drafts.items() if r not in taken}
+        exact = [r for r, m in free.items() if m["Message-ID"] == message_id]
+        edited = [
+            r
+            for r, m in free.items()
+            if to and subject and (m["To"].addresses[0].addr_spec, m["Subject"]) == (to, subject)
+        ]
+        return next(iter(exact + edited), None)
 
     def draft_state(self, draft: CreatedDraft) -> DraftState:
         return self.states[draft.ref]

@@ -123,13 +123,16 @@ class CreatedDraft:
     """What the daemon remembers of a draft it created, to ask about it later.
 
     `to` and `subject` let a mailbox recognise a sent copy whose Message-ID
-    the mail client replaced when it sent the draft.
+    the mail client replaced when it sent the draft; `since` is when the draft
+    was first attempted, so a look-alike sent before then (an earlier interview
+    with the same person) is not taken for its copy.
     """
 
     ref: str
     message_id: str
     to: str
     subject: str
+    since: datetime | None = None
 
 
 class Purpose(enum.StrEnum):
@@ -254,7 +257,9 @@ class DraftRecord:
     @property
     def identity(self) -> CreatedDraft:
         """What a mailbox needs to find or judge this draft."""
-        return CreatedDraft(self.draft_ref, self.message_id, self.recipient_email, self.subject)
+        return CreatedDraft(
+            self.draft_ref, self.message_id, self.recipient_email, self.subject, self.created_at
+        )
 
     @property
     def late(self) -> bool:

@@ -135,7 +135,9 @@ def _creations(now: datetime, seen: Snapshot, drafting: Drafting) -> list[Create
                 creations.append(draft_for(now, interview, recipient, drafting, attempts=0))
             elif record.status is DraftStatus.CREATING:
                 again = draft_for(now, interview, recipient, drafting, attempts=record.attempts)
-                creations.append(replace(again, recovering=True))
+                # The first attempt's time: a copy sent since then may be the lost draft.
+                first = replace(again.record, created_at=record.created_at)
+                creations.append(replace(again, record=first, recovering=True))
             # Drafted once, ever: sent, deleted and failed keys stay as they are.
     return creations
 

@@ -8,14 +8,17 @@ from the daemon besides `daemon.core.model`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
 from daemon.core.model import CreatedDraft as CreatedDraft  # re-exported: part of the Mailbox seam
 from daemon.core.model import Event
+
+# How far the mailbox's clock (a mail server's, a client's) may be from ours.
+CLOCK_SKEW = timedelta(minutes=2)
 
 
 class ConnectorError(Exception):
@@ -84,11 +87,23 @@ class Mailbox(Protocol):
         """
         ...
 
-    def find_draft(self, message_id: str, *, to: str = "", subject: str = "") -> str | None:
+    def find_draft(
+        self,
+        message_id: str,
+        *,
+        to: str = "",
+        subject: str = "",
+        since: datetime | None = None,
+        taken: Collection[str] = (),
+    ) -> str | None:
         """The reference of the draft carrying this Message-ID, if there is one.
 
         With `to` and `subject` (recovering an interrupted create), also a
-        draft the user already edited (a new Message-ID) or sent.
+        draft the user already edited (a new Message-ID) or sent. A draft that
+        carries the Message-ID always wins over such a look-alike; references
+        in `taken` belong to other drafts and are never returned; a sent copy
+        dated before `since` (minus `CLOCK_SKEW`) was sent before this draft
+        existed, so it is not this draft's.
         """
         ...
 

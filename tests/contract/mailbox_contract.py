@@ -130,6 +130,19 @@ class MailboxContract(abc.ABC):
     def test_find_draft_in_empty_mailbox_returns_none(self, mailbox: Mailbox) -> None:
         assert mailbox.find_draft("<nothing-here@example.com>") is None
 
+    def test_a_draft_carrying_the_message_id_wins_over_a_look_alike(self, mailbox: Mailbox) -> None:
+        # Two interviews with one person: same To, same Subject, created in this order.
+        earlier = mailbox.create_draft(make_message(message_id="<round-1@example.com>"))
+        later = mailbox.create_draft(make_message(message_id="<round-2@example.com>"))
+        found = mailbox.find_draft("<round-2@example.com>", to=JOSE.addr_spec, subject=SUBJECT)
+        assert (found, earlier != later) == (later, True)
+
+    def test_drafts_other_keys_own_are_never_found(self, mailbox: Mailbox) -> None:
+        other = mailbox.create_draft(make_message(message_id="<theirs@example.com>"))
+        lost = "<mine@example.com>"
+        assert mailbox.find_draft(lost, to=JOSE.addr_spec, subject=SUBJECT) == other
+        assert mailbox.find_draft(lost, to=JOSE.addr_spec, subject=SUBJECT, taken={other}) is None
+
     def test_draft_reads_back_with_same_to_subject_and_body(self, mailbox: Mailbox) -> None:
         ref = mailbox.create_draft(make_message())
         stored = self.read_back(ref)

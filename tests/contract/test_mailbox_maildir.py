@@ -9,6 +9,7 @@ import os
 import stat
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -24,7 +25,7 @@ from mailbox_contract import (
     make_reminder,
 )
 
-from connectors.maildir import MaildirMailbox
+from connectors.maildir import SENT_REF, MaildirMailbox
 from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
 
 _PARSER = BytesParser(policy=email.policy.default)
@@ -689,3 +690,23 @@ def test_a_reminder_that_cannot_be_written_is_a_connector_error(
         box.send_to_self(make_reminder("kim@example.com"))
     assert list((inbox / "tmp").iterdir()) == []
     assert list((inbox / "new").iterdir()) == []
+
+
+def test_a_copy_sent_before_the_draft_existed_is_not_its_sent_copy(
+    box: MaildirMailbox, drafts: Path, sent: Path
+) -> None:
+    # Last week's note to the same person, same subject: sent before this draft was tried.
+    earlier = make_message(message_id="<last-week@client.example>")
+    earlier["Date"] = "Mon, 23 Nov 2026 10:00:00 +0100"
+    _write_sent(sent, "1790000000.M1P1.client", earlier.as_bytes())
+    to, subject = JOSE.addr_spec, SUBJECT
+    tried = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    lost = "<never-stored@example.com>"
+    assert box.find_draft(lost, to=to, subject=subject) == SENT_REF
+    assert box.find_draft(lost, to=to, subject=subject, since=tried) is None
+    # This week's draft, deleted by the user, is not taken for last week's sent note.
+    mine = _created(box, make_message(message_id="<this-week@example.com>"))
+    (drafts / "cur" / f"{mine.ref}:2,D").unlink()
+    assert box.draft_state(mine) is DraftState.SENT  # without knowing when it was made
+    dated = CreatedDraft(mine.ref, mine.message_id, to, subject, since=tried)
+    assert box.draft_state(dated) is DraftState.DELETED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -463,3 +464,16 @@ def test_a_note_sent_with_an_edited_subject_still_counts_as_sent(google_fake, gm
 
 def test_reminders_go_to_the_signed_in_account(gmail):
     assert gmail.self_address() == ME
+
+
+def test_a_lost_create_is_not_taken_for_a_note_sent_before_it(google_fake, gmail):
+    # Last week's note to the same interviewer, same To and Subject, already sent.
+    gmail.create_draft(make_message())
+    [earlier] = google_fake.drafts()
+    google_fake.user_sends_draft(earlier.draft_id, new_message_id_header=True)
+    wanted = _identity("", make_message())
+    lost = {"to": wanted.to, "subject": wanted.subject}
+    before = datetime.now(UTC) - timedelta(hours=1)
+    assert gmail.find_draft("<never-stored@example.com>", **lost, since=before) is not None
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert gmail.find_draft("<never-stored@example.com>", **lost, since=later) is None

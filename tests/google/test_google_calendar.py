@@ -8,7 +8,7 @@ import pytest
 from google_support import session_for, signed_in
 
 from connectors.google_api import Endpoints, GoogleSession
-from connectors.google_calendar import GoogleCalendar
+from connectors.google_calendar import GoogleCalendar, event_from_google
 from daemon.core.model import EventStatus, Person, ResponseStatus
 from daemon.core.protocols import ConnectorError
 
@@ -122,10 +122,19 @@ def test_every_page_is_read(google_fake, calendar):
     assert len(google_fake.requests("calendar.events.list")) == 4  # 250 a page
 
 
-def test_cancelled_events_are_reported_as_cancelled(google_fake, calendar):
+def test_cancelled_events_are_not_asked_for(google_fake, calendar):
     google_fake.add_event("primary", timed(9, status="cancelled"))
-    events = calendar.events(START, END)
-    assert all(e.status is EventStatus.CANCELLED for e in events)
+    google_fake.add_event("primary", timed(11))
+    [event] = calendar.events(START, END)
+    assert event.status is EventStatus.CONFIRMED
+    [request] = google_fake.requests("calendar.events.list")
+    assert request.query["showDeleted"] == ["false"]
+
+
+def test_a_cancelled_item_is_mapped_as_cancelled():
+    item = timed(9, status="cancelled") | {"id": "x1"}
+    event = event_from_google(item, "google:primary", None)
+    assert event is not None and event.status is EventStatus.CANCELLED
 
 
 @pytest.mark.parametrize(
