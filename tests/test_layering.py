@@ -178,3 +178,28 @@ def test_a_whole_cycle_on_ics_and_maildir_loads_nothing_of_google(tmp_path):
         runtime.close()
     """
     assert python(textwrap.dedent(code) + LOADED_GOOGLE) == "[]"
+
+
+def test_a_source_tree_finds_its_shipped_files_without_an_install(tmp_path):
+    """Run from the source folders alone (no installed package mapping config/ and
+    systemd/): the templates and the unit file are still found."""
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    code = """
+        from daemon.templates import shipped_template
+        from daemon.unit import unit_text
+        import daemon.shipped, importlib.util
+        assert importlib.util.find_spec("daemon.defaults") is None, "an install is in the way"
+        shipped_template("thank-you"); shipped_template("check-in")
+        assert "ExecStart=followup run" in unit_text(["followup"])
+        print("ok")
+    """
+    env = {"PYTHONPATH": os.pathsep.join([str(ROOT), *site]), "PATH": os.environ["PATH"]}
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "ok", done.stderr
