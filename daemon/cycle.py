@@ -15,7 +15,7 @@ from daemon.config import Settings
 from daemon.core.checkins import Watched, awaiting_reply
 from daemon.core.detect import finished_interviews, next_interview_due
 from daemon.core.message import plain_message_id
-from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Event
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Event, Interview
 from daemon.core.plan import Drafting, Snapshot, plan
 from daemon.core.protocols import (
     CalendarSource,
@@ -60,6 +60,15 @@ class CycleReport:
     sign_in_needed: str = ""
     next_interview_due: datetime | None = None
 
+    def summary(self) -> str:
+        """What the cycle saw and did, in one line for the log."""
+        done = self.outcome
+        return (
+            f"{self.events} events, {self.interviews} finished interviews, "
+            f"{len(done.drafted)} drafted, {len(done.recorded)} updated, "
+            f"{len(done.reminded)} reminders, {len(done.failed)} failed"
+        )
+
 
 SIGN_IN_ALERT = "sign-in"
 
@@ -73,45 +82,46 @@ def run_cycle(
     first cycle that no longer needs one; `SignInRequiredError` from the
     mailbox still ends the cycle, since nothing can be drafted.
     """
-    settings, mailbox, ledger = runtime.settings, runtime.mailbox, runtime.ledger
-    lookback = timedelta(hours=settings.interviews.lookback_hours)
+    you, timing = runtime.settings.you, runtime.settings.interviews
+    lookback = timedelta(hours=timing.lookback_hours)
+    grace = timedelta(minutes=timing.grace_minutes)
     window = (now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
     events, failures = read_events(runtime.sources, *window, should_stop)
-    grace = timedelta(minutes=settings.interviews.grace_minutes)
-    interviews = finished_interviews(events, settings.you, now, grace=grace, lookback=lookback)
+    interviews = finished_interviews(events, you, now, grace=grace, lookback=lookback)
     try:
-        mailbox.check_ready()
-        records = ledger.records()
-        observed = observe_drafts(mailbox, records)
-        watched = watch_sent(mailbox, records.values(), now) if runtime.drafting.check_ins else {}
-        seen = Snapshot(interviews, records, observed, ledger.reminders(), watched)
-        actions = plan(now, seen, runtime.drafting)
-        outcome = execute(actions, ledger, mailbox, now, runtime.channels, should_stop)
+        outcome = _draft_and_remind(now, runtime, interviews, should_stop)
     except SignInRequiredError as error:
-        _alert_sign_in(ledger, error, now)
+        _alert_sign_in(runtime.ledger, error, now)
         raise
     sign_in = [e for e in failures.values() if isinstance(e, SignInRequiredError)]
     if sign_in:
-        _alert_sign_in(ledger, sign_in[0], now)
+        _alert_sign_in(runtime.ledger, sign_in[0], now)
     else:
-        ledger.clear_alert(SIGN_IN_ALERT)
-    log.info(
-        "cycle: %d events, %d finished interviews, %d drafted, %d updated, %d reminders, %d failed",
-        len(events),
-        len(interviews),
-        len(outcome.drafted),
-        len(outcome.recorded),
-        len(outcome.reminded),
-        len(outcome.failed),
-    )
-    return CycleReport(
+        runtime.ledger.clear_alert(SIGN_IN_ALERT)
+    report = CycleReport(
         events=len(events),
         interviews=len(interviews),
         outcome=outcome,
         unreadable_sources=tuple(failures),
         sign_in_needed=str(sign_in[0]) if sign_in else "",
-        next_interview_due=next_interview_due(events, settings.you, now, grace),
+        next_interview_due=next_interview_due(events, you, now, grace),
     )
+    log.info("cycle: %s", report.summary())
+    return report
+
+
+def _draft_and_remind(
+    now: datetime, runtime: Runtime, interviews: list[Interview], should_stop: Callable[[], bool]
+) -> Outcome:
+    """Ask the mailbox what became of the drafts, plan, and carry the plan out."""
+    mailbox, ledger = runtime.mailbox, runtime.ledger
+    mailbox.check_ready()
+    records = ledger.records()
+    observed = observe_drafts(mailbox, records)
+    watched = watch_sent(mailbox, records.values(), now) if runtime.drafting.check_ins else {}
+    seen = Snapshot(interviews, records, observed, ledger.reminders(), watched)
+    actions = plan(now, seen, runtime.drafting)
+    return execute(actions, ledger, mailbox, now, runtime.channels, should_stop)
 
 
 def watch_sent(
