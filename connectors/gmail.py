@@ -159,6 +159,20 @@ class GmailMailbox:
             return DraftState.SENT
         return DraftState.DELETED
 
+    def draft_version(self, ref: str) -> str | None:
+        """The id of the draft's message, which Gmail changes on every edit; None once
+        the draft is gone (sent or deleted)."""
+        parsed = self._own(ref)
+        draft = self._draft(parsed.draft_id) if parsed.draft_id != "-" else None
+        return str(draft["message"]["id"]) if draft else None
+
+    def delete_draft(self, ref: str) -> None:
+        """Delete the draft (`drafts.delete`, once); one already gone is left alone."""
+        parsed = self._own(ref)
+        if parsed.draft_id == "-" or not self._draft(parsed.draft_id):
+            return
+        self._session.write(self._drafts().delete(userId="me", id=parsed.draft_id))
+
     def draft_link(self, ref: str) -> str:
         """A link that opens the draft in Gmail (its thread once it is gone).
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.policy
 import errno
+import hashlib
 import itertools
 import logging
 import os
@@ -43,7 +44,7 @@ from daemon.core.protocols import (
     DraftState,
     SentNote,
 )
-from daemon.files import ensure_private_dir, write_atomically
+from daemon.files import ensure_private_dir, fsync_directory, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,30 @@ class MaildirMailbox:
             return DraftState.SENT
         # mutt, aerc and Thunderbird save an edited draft as a new file.
         return DraftState.PENDING if self._edited_copy(draft) else DraftState.DELETED
+
+    def draft_version(self, ref: str) -> str | None:
+        """A digest of the draft file's bytes; None once it is gone or marked trashed."""
+        path = self._locate(ref)
+        if path is None or _TRASHED_FLAG in _flags(path.name):
+            return None
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ConnectorError(f"cannot read the draft {path}: {_reason(exc)}") from exc
+
+    def delete_draft(self, ref: str) -> None:
+        """Remove the draft's file from Drafts."""
+        path = self._locate(ref)
+        if path is None:
+            return
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ConnectorError(f"cannot remove the draft {path}: {_reason(exc)}") from exc
+        fsync_directory(path.parent)
+        log.info("removed draft %s from %s", ref, self._drafts)
 
     def draft_link(self, ref: str) -> str:
         """The draft's file path now, or the Drafts folder if the draft is gone."""

@@ -13,9 +13,18 @@ from datetime import datetime, timedelta
 
 from daemon.config import Settings
 from daemon.core.checkins import Watched, awaiting_reply
-from daemon.core.detect import finished_interviews, next_interview_due
+from daemon.core.detect import (
+    Judgement,
+    Verdict,
+    employer_domains,
+    finished,
+    interview_of,
+    judge_all,
+    knowledge_of,
+    next_interview_due,
+)
 from daemon.core.message import plain_message_id
-from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Event, Interview
+from daemon.core.model import Candidate, DraftKey, DraftRecord, DraftStatus, Event, Interview
 from daemon.core.plan import Drafting, Snapshot, plan
 from daemon.core.protocols import (
     CalendarSource,
@@ -24,6 +33,7 @@ from daemon.core.protocols import (
     Mailbox,
     SignInRequiredError,
 )
+from daemon.core.text import one_line
 from daemon.executor import Channels, Outcome, execute
 from daemon.ledger import Ledger
 
@@ -59,18 +69,56 @@ class CycleReport:
     unreadable_sources: tuple[str, ...]
     sign_in_needed: str = ""
     next_interview_due: datetime | None = None
+    possible: int = 0  # events the user is asked about
 
     def summary(self) -> str:
         """What the cycle saw and did, in one line for the log."""
         done = self.outcome
         return (
             f"{self.events} events, {self.interviews} finished interviews, "
-            f"{len(done.drafted)} drafted, {len(done.recorded)} updated, "
-            f"{len(done.reminded)} reminders, {len(done.failed)} failed"
+            f"{self.possible} possible, {len(done.drafted)} drafted, "
+            f"{len(done.recorded)} updated, {len(done.reminded)} reminders, "
+            f"{len(done.failed)} failed"
         )
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The calendars as one cycle read them, every event judged."""
+
+    judgements: list[Judgement]
+    failures: dict[str, ConnectorError]
+    read: tuple[str, ...]  # the sources read in full
+
+    def finished(self, now: datetime, settings: Settings) -> list[Judgement]:
+        """The judgements of events that ended within the lookback, past the grace."""
+        timing = settings.interviews
+        grace = timedelta(minutes=timing.grace_minutes)
+        lookback = timedelta(hours=timing.lookback_hours)
+        return finished(self.judgements, now, grace=grace, lookback=lookback)
+
+
 SIGN_IN_ALERT = "sign-in"
+EMPLOYER = "employer"
+
+
+def read_calendars(
+    now: datetime, runtime: Runtime, should_stop: Callable[[], bool] = lambda: False
+) -> Reading:
+    """Read every calendar over the window around `now` and judge every event, with what
+    the daemon learnt and what the user decided."""
+    settings, ledger = runtime.settings, runtime.ledger
+    lookback = timedelta(hours=settings.interviews.lookback_hours)
+    window = (now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
+    events, failures = read_events(runtime.sources, *window, should_stop)
+    by_event, by_domain = ledger.decisions()
+    employer = employer_domains(events, settings.you) if not settings.you.own_domains else ()
+    for domain in ledger.learn(EMPLOYER, employer, now):
+        log.info("%s is your employer's domain, as your recurring meetings show", domain)
+    learnt = ledger.learnt(EMPLOYER) if not settings.you.own_domains else []
+    knowledge = knowledge_of(events, settings.you, by_event, by_domain, learnt)
+    read = tuple(s.name for s in runtime.sources if s.name not in failures)
+    return Reading(judge_all(events, knowledge), failures, read)
 
 
 def run_cycle(
@@ -82,32 +130,56 @@ def run_cycle(
     first cycle that no longer needs one; `SignInRequiredError` from the
     mailbox still ends the cycle, since nothing can be drafted.
     """
-    you, timing = runtime.settings.you, runtime.settings.interviews
-    lookback = timedelta(hours=timing.lookback_hours)
-    grace = timedelta(minutes=timing.grace_minutes)
-    window = (now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
-    events, failures = read_events(runtime.sources, *window, should_stop)
-    interviews = finished_interviews(events, you, now, grace=grace, lookback=lookback)
+    reading = read_calendars(now, runtime, should_stop)
+    done = reading.finished(now, runtime.settings)
+    interviews = [interview_of(j) for j in done if j.verdict is Verdict.INTERVIEW]
+    possible = [j for j in done if j.verdict is Verdict.POSSIBLE]
+    _ask_about(possible, reading.read, now, runtime)
     try:
         outcome = _draft_and_remind(now, runtime, interviews, should_stop)
     except SignInRequiredError as error:
         _alert_sign_in(runtime.ledger, error, now)
         raise
+    failures = reading.failures
     sign_in = [e for e in failures.values() if isinstance(e, SignInRequiredError)]
     if sign_in:
         _alert_sign_in(runtime.ledger, sign_in[0], now)
     else:
         runtime.ledger.clear_alert(SIGN_IN_ALERT)
+    grace = timedelta(minutes=runtime.settings.interviews.grace_minutes)
     report = CycleReport(
-        events=len(events),
+        events=len(reading.judgements),
         interviews=len(interviews),
         outcome=outcome,
         unreadable_sources=tuple(failures),
         sign_in_needed=str(sign_in[0]) if sign_in else "",
-        next_interview_due=next_interview_due(events, you, now, grace),
+        next_interview_due=next_interview_due(reading.judgements, now, grace),
+        possible=len(possible),
     )
     log.info("cycle: %s", report.summary())
     return report
+
+
+def _ask_about(
+    possible: list[Judgement], sources: Sequence[str], now: datetime, runtime: Runtime
+) -> None:
+    """Keep the events that are possibly interviews for `status`; tell the user of new
+    ones once, on the desktop and in the journal."""
+    candidates = [candidate_of(j, now) for j in possible]
+    for new in runtime.ledger.set_candidates(candidates, sources, now):
+        what = f"possibly an interview: {new.title!r} ({new.reason})"
+        hint = f"followup track {new.ref.short} drafts its notes; followup ignore {new.ref.short}"
+        log.warning("%s; %s", what, hint)
+        runtime.channels.desktop("Possibly an interview", f"{new.title}: {hint}")
+
+
+def candidate_of(judgement: Judgement, now: datetime) -> Candidate:
+    """What the ledger keeps of an event the user is asked about."""
+    event = judgement.event
+    reasons = sorted((s for s in judgement.signals if s.weight > 0), key=lambda s: -s.weight)
+    reason = "; ".join(s.reason for s in reasons[:3]) or judgement.reason
+    title = one_line(event.title, 120) or "(no title)"
+    return Candidate(judgement.ref, title, event.end, reason, judgement.recipients, now)
 
 
 def _draft_and_remind(

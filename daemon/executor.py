@@ -133,7 +133,7 @@ class Executor:
             )
         else:
             log.info("found the draft an interrupted cycle left for %s", record.recipient_email)
-        self.ledger.mark_drafted(record.key, ref, self.now)
+        self.ledger.mark_drafted(record.key, ref, self.now, self._version(ref))
         return ref
 
     def reconcile(self, action: Reconcile) -> None:
@@ -144,7 +144,7 @@ class Executor:
             self.ledger.set_status(action.key, DraftStatus.FAILED, self.now, action.reason)
             self.outcome.failed.append(str(action.key))
         else:
-            self.ledger.mark_drafted(action.key, ref, self.now)
+            self.ledger.mark_drafted(action.key, ref, self.now, self._version(ref))
 
     def remind(self, action: Remind) -> None:
         """Tell the user once per stage: desktop and journal first, then the mail to yourself.
@@ -171,6 +171,14 @@ class Executor:
     def _failed(self, key: DraftKey, error: str) -> None:
         self.ledger.note_error(key, error, self.now)
         self.outcome.failed.append(str(key))
+
+    def _version(self, ref: str) -> str:
+        """The draft's token as written, to tell later whether the user edited it."""
+        try:
+            return self.mailbox.draft_version(ref) or ""
+        except ConnectorError as error:
+            log.debug("no version of the draft %s: %s", ref, error)
+            return ""
 
     def _link(self, ref: str) -> str:
         try:

@@ -11,24 +11,29 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from daemon.core.model import (
+    Candidate,
+    Decision,
     Delivered,
     DraftKey,
     DraftRecord,
     DraftStatus,
+    EventRef,
     InterviewId,
     Purpose,
+    Recipient,
     ReminderStage,
 )
 from daemon.files import ensure_private_dir
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
+# The first schema; later versions are the migrations below, applied in order.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS drafts (
@@ -74,6 +79,40 @@ CREATE TABLE IF NOT EXISTS alerts (
     since TEXT NOT NULL
 );
 """
+
+
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        # A token of the draft as the daemon wrote it: a draft whose token changed was edited.
+        "ALTER TABLE drafts ADD COLUMN version TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE decisions (
+            source TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            occurrence TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            domains TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (source, uid, occurrence)
+        )""",
+        """CREATE TABLE candidates (
+            source TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            occurrence TEXT NOT NULL,
+            title TEXT NOT NULL,
+            ended_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            recipients TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (source, uid, occurrence)
+        )""",
+        """CREATE TABLE learnt (
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            since TEXT NOT NULL,
+            PRIMARY KEY (kind, value)
+        )""",
+    ),
+}
 
 
 class LedgerError(Exception):
@@ -129,9 +168,101 @@ class Ledger:
             )
         return cursor.rowcount == 1
 
-    def mark_drafted(self, key: DraftKey, draft_ref: str, now: datetime) -> None:
-        """The mailbox holds the draft now, under `draft_ref`."""
-        self._update(key, now, status=DraftStatus.DRAFTED.value, draft_ref=draft_ref, last_error="")
+    def mark_drafted(self, key: DraftKey, draft_ref: str, now: datetime, version: str = "") -> None:
+        """The mailbox holds the draft now, under `draft_ref`, as `version` (its token)."""
+        self._update(
+            key,
+            now,
+            status=DraftStatus.DRAFTED.value,
+            draft_ref=draft_ref,
+            last_error="",
+            version=version,
+        )
+
+    def decide(
+        self, event: EventRef, decision: Decision, domains: Iterable[str], now: datetime
+    ) -> None:
+        """Keep the user's word on an event, and the organisers' domains it teaches about."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+                "(source, uid, occurrence) DO UPDATE SET decision = excluded.decision, "
+                "domains = excluded.domains, decided_at = excluded.decided_at",
+                (
+                    *_event_columns(event),
+                    decision.value,
+                    json.dumps(sorted(domains)),
+                    now.isoformat(),
+                ),
+            )
+            self._db.execute(
+                "DELETE FROM candidates WHERE source = ? AND uid = ? AND occurrence = ?",
+                _event_columns(event),
+            )
+
+    def decisions(self) -> tuple[dict[EventRef, Decision], dict[str, Decision]]:
+        """The user's decisions by event, and by the domains they teach about (latest wins)."""
+        by_event: dict[EventRef, Decision] = {}
+        by_domain: dict[str, Decision] = {}
+        rows = self._db.execute("SELECT * FROM decisions ORDER BY decided_at")
+        for source, uid, occurrence, decision, domains, _at in rows:
+            by_event[EventRef(source, uid, occurrence)] = Decision(decision)
+            by_domain |= dict.fromkeys(json.loads(domains), Decision(decision))
+        return by_event, by_domain
+
+    def set_candidates(
+        self, candidates: Iterable[Candidate], sources: Iterable[str], now: datetime
+    ) -> list[Candidate]:
+        """The events of `sources` that are possibly interviews now: the others of those
+        sources are dropped; the ones new since the last cycle are returned."""
+        wanted = {c.ref: c for c in candidates}
+        known = {c.ref for c in self.candidates()}
+        with self._transaction():
+            for source in set(sources):
+                stale = [r for r in known if r.source == source and r not in wanted]
+                for ref in stale:
+                    self._db.execute(
+                        "DELETE FROM candidates WHERE source = ? AND uid = ? AND occurrence = ?",
+                        _event_columns(ref),
+                    )
+            for ref, candidate in wanted.items():
+                self._db.execute(
+                    "INSERT OR IGNORE INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*_event_columns(ref), *_candidate_columns(candidate), now.isoformat()),
+                )
+        return [c for ref, c in wanted.items() if ref not in known]
+
+    def candidates(self) -> list[Candidate]:
+        """The events that are possibly interviews, oldest first."""
+        rows = self._db.execute("SELECT * FROM candidates ORDER BY ended_at")
+        return [
+            Candidate(
+                EventRef(source, uid, occurrence),
+                title,
+                datetime.fromisoformat(ended_at),
+                reason,
+                tuple(Recipient(*r) for r in json.loads(recipients)),
+                datetime.fromisoformat(first_seen),
+            )
+            for source, uid, occurrence, title, ended_at, reason, recipients, first_seen in rows
+        ]
+
+    def learn(self, kind: str, values: Iterable[str], now: datetime) -> list[str]:
+        """Remember what the daemon learnt (e.g. `employer` domains); returns the new ones."""
+        new = []
+        with self._transaction():
+            for value in values:
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO learnt VALUES (?, ?, ?)", (kind, value, now.isoformat())
+                )
+                if cursor.rowcount:
+                    new.append(value)
+        return new
+
+    def learnt(self, kind: str) -> list[str]:
+        """What the daemon learnt of `kind`, oldest first."""
+        rows = self._db.execute("SELECT value FROM learnt WHERE kind = ? ORDER BY since", (kind,))
+        return [value for (value,) in rows]
 
     def set_status(
         self, key: DraftKey, status: DraftStatus, now: datetime, error: str = ""
@@ -233,12 +364,18 @@ class Ledger:
         with self._transaction():
             version = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
             if version is None:
-                self._db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-        if version is not None and version > SCHEMA_VERSION:
+                version = 1
+                self._db.execute("INSERT INTO schema_version VALUES (1)")
+        if version > SCHEMA_VERSION:
             raise LedgerError(
                 f"the ledger was written by a newer interview-followup (schema {version}); "
                 "upgrade before running this one"
             )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self._transaction():
+                for statement in _MIGRATIONS[target]:
+                    self._db.execute(statement)
+                self._db.execute("UPDATE schema_version SET version = ?", (target,))
 
 
 _KEY_COLUMNS = ("source", "uid", "occurrence", "recipient", "purpose")
@@ -252,6 +389,15 @@ def _key_columns(key: DraftKey) -> dict[str, str]:
         "recipient": key.recipient,
         "purpose": key.purpose,
     }
+
+
+def _event_columns(event: EventRef) -> tuple[str, str, str]:
+    return event.source, event.uid, event.occurrence
+
+
+def _candidate_columns(candidate: Candidate) -> tuple[str, str, str, str]:
+    recipients = json.dumps([[r.email, r.name] for r in candidate.recipients])
+    return candidate.title, candidate.ended_at.isoformat(), candidate.reason, recipients
 
 
 def _interview_columns(interview: InterviewId) -> tuple[str, str, str, str]:
@@ -309,4 +455,5 @@ def _record(row: dict[str, object]) -> DraftRecord:
         updated_at=datetime.fromisoformat(text("updated_at")),
         sent_at=datetime.fromisoformat(text("sent_at")) if row["sent_at"] else None,
         notes=text("notes"),
+        version=text("version"),
     )

@@ -59,6 +59,15 @@ class MemoryMailbox:
     def draft_state(self, draft: CreatedDraft) -> DraftState:
         return self.states[draft.ref]
 
+    def draft_version(self, ref: str) -> str | None:
+        if self.states.get(ref) is not DraftState.PENDING:
+            return None
+        return str(hash(self.drafts[ref].as_bytes()))
+
+    def delete_draft(self, ref: str) -> None:
+        if ref in self.states:
+            self.states[ref] = DraftState.DELETED
+
     def draft_link(self, ref: str) -> str:
         return f"memory:{ref}"
 

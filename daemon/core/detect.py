@@ -1,106 +1,215 @@
-"""Deciding which events are finished interviews you attended, and who should be thanked.
+"""Deciding which events are interviews of yours: a score over named signals, in any language.
 
-Pure: `finished_interviews(events, you, now, …)` reads only its arguments.
-Real invites are messy (applicant-tracking-system invites, "Acme <> Alex –
-Technical Screen", panels, rooms, coordinators who only schedule, no-reply
-organisers), so detection combines the title, the description and who is on
-the invite, and errs towards drafting nothing for events that are not yours.
+Pure. `judge(event, knowledge)` weighs what the invite says (its title and
+description, in twelve languages), who sent it (an applicant tracking system,
+a recruiting team, a company you are not at), the calendar it is in, and what
+the daemon knows beyond the event: your employer's domains (configured, or
+learnt from your recurring meetings), and your earlier `track` and `ignore`
+decisions. Each signal has a weight and a one-line reason, so `followup why`
+can say exactly why an event was or was not taken. A clear score is an
+interview; a middling one is "possibly an interview", for the user to decide;
+some facts decide alone (cancelled, declined, not on the guest list, your own
+decision, a colleague interviewing with you, a placeholder the real invite
+replaced).
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from daemon.core.model import Event, EventStatus, Interview, Person, Recipient, ResponseStatus, You
-from daemon.core.text import is_plain_address, one_line, plain_text
+from daemon.core.invite import company_of, promises_of, role_of, topics_of
+from daemon.core.model import (
+    Decision,
+    Event,
+    EventRef,
+    EventStatus,
+    Interview,
+    Person,
+    Recipient,
+    You,
+    ref_of,
+)
+from daemon.core.model import ResponseStatus as Response
+from daemon.core.people import (
+    PUBLIC_MAIL_DOMAINS,
+    domain_of,
+    interviewers,
+    is_ats,
+    is_resource,
+    is_robot,
+    is_you,
+    is_your_name,
+    own_domains,
+    people_of,
+)
+from daemon.core.text import labelled_lines, one_line, plain_text
+from daemon.core.vocabulary import (
+    HOLD,
+    INTERVIEW,
+    INTERVIEW_COMPOUNDS,
+    JOB_NOUNS,
+    JOB_SEARCH_CALENDAR,
+    NEGATION,
+    NOT_AN_INTERVIEW,
+    OFFER,
+    ORDINARY,
+    PROCESS,
+    ROLE_CONTEXT,
+    SAYS_NOT_AN_INTERVIEW,
+    STAGE,
+    first_match,
+    fold,
+    phrases,
+)
 
 log = logging.getLogger(__name__)
 
-# Words that name a job interview on their own.
-_INTERVIEW = re.compile(
-    r"\b(interview(s|ing)?|phone screen|(technical|tech|recruiter|coding|initial|intro|hiring)"
-    r" screen|screening( call| interview)?|final round|hiring manager|technical round"
-    r"|recruiter (call|chat))\b",
-    re.IGNORECASE,
-)
-# Words that name an interview only when something else says it is one: an
-# internal "Panel: the future of platform teams" is not.
-_INTERVIEW_IF_CONTEXT = re.compile(
-    r"\b(panel|on-?site|system design|case study|pair(ing)? (session|programming)"
-    r"|take-?home review|culture (fit|add)|meet the team|coding (exercise|challenge))\b",
-    re.IGNORECASE,
-)
-_CONTEXT = re.compile(r"\b(interview\w*|candidate|recruit\w*|hiring|application)\b", re.I)
-# Events about interviews that are not a job interview of yours with an employer.
-_NOT_AN_INTERVIEW = re.compile(
-    r"\b(mock|practice|prep|preparation|rehears\w*|debrief|calibration|interviewer training"
-    r"|hiring committee|shadow(ing)?|reverse interview|podcast|press|media|user interviews?"
-    r"|customer interviews?|research interviews?|exit interview|stay interview)\b",
-    re.IGNORECASE,
-)
-_ATS_DOMAINS = (
-    "greenhouse.io",
-    "lever.co",
-    "ashbyhq.com",
-    "myworkday.com",
-    "workday.com",
-    "smartrecruiters.com",
-    "icims.com",
-    "jobvite.com",
-    "goodtime.io",
-    "calendly.com",
-    "gem.com",
-    "modernloop.io",
-    "workable.com",
-    "teamtailor.com",
-    "recruitee.com",
-    "bamboohr.com",
-)
-_SCHEDULING_LOCAL = re.compile(
-    r"^(no-?reply|do-?not-?reply|donotreply|noreply|notifications?|calendar|scheduling|scheduler"
-    r"|recruiting|recruitment|talent|careers|jobs|hiring|interviews?|invites?|bounces?"
-    r"|mailer-daemon|postmaster)([+._-].*)?$",
-    re.IGNORECASE,
-)
-_RESOURCE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com")
-PUBLIC_MAIL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "msn.com",
-        "yahoo.com",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "aol.com",
-        "proton.me",
-        "protonmail.com",
-        "gmx.com",
-        "gmx.de",
-        "gmx.net",
-        "web.de",
-        "fastmail.com",
-        "hey.com",
-        "zoho.com",
-        "yandex.com",
-        "mail.com",
-    }
-)
-_TWO_LEVEL_SUFFIXES = ("co.uk", "org.uk", "ac.uk", "com.au", "co.jp", "co.nz", "com.br", "co.in")
-# Words that belong to a company's name after its main word ("Example Labs", "Zürich AG").
-_COMPANY_SUFFIXES = re.compile(
-    r"(?:\s+(?:Labs?|Inc\.?|Ltd\.?|LLC|GmbH|AG|SE|AB|SA|BV|Corp\.?|Corporation|Technologies"
-    r"|Technology|Systems|Software|Robotics|Group|Health|Bank|Capital|Studios?|AI|Analytics"
-    r"|Solutions|Networks|Games|Media|Energy|Bio|Therapeutics)\b)+"
-)
-_LABELLED = re.compile(r"^\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(.+?)\s*$")
+# A score from here up is an interview; from POSSIBLE_AT up, the user is asked.
+INTERVIEW_AT = 5.0
+POSSIBLE_AT = 2.0
+
+
+class Verdict(enum.StrEnum):
+    """What an event is, as far as thank-you notes go."""
+
+    INTERVIEW = "an interview"
+    POSSIBLE = "possibly an interview"
+    NOT = "not an interview"
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One thing the invite says for or against an interview, with its weight."""
+
+    name: str
+    weight: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What an event is, why (the signals, or the one fact that decided), and who to thank."""
+
+    event: Event
+    verdict: Verdict
+    signals: tuple[Signal, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
+    decided_by: str = ""  # a fact that decides alone, when one did
+
+    @property
+    def ref(self) -> EventRef:
+        """The event's reference."""
+        return ref_of(self.event)
+
+    @property
+    def score(self) -> float:
+        """The sum of the signals' weights."""
+        return sum(signal.weight for signal in self.signals)
+
+    @property
+    def reason(self) -> str:
+        """One line: the deciding fact, else the strongest signal."""
+        if self.decided_by:
+            return self.decided_by
+        strongest = sorted(self.signals, key=lambda s: -abs(s.weight))
+        return strongest[0].reason if strongest else "no sign of an interview"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What detection knows beyond the event itself."""
+
+    you: You
+    employer: frozenset[str] = frozenset()  # your own domains: colleagues are there
+    decisions: Mapping[EventRef, Decision] = field(default_factory=dict)
+    trusted: frozenset[str] = frozenset()  # organisers' domains of events you tracked
+    distrusted: frozenset[str] = frozenset()  # … and of events you ignored
+    replaced_holds: frozenset[EventRef] = frozenset()
+
+
+def knowledge_of(
+    events: Iterable[Event],
+    you: You,
+    decisions: Mapping[EventRef, Decision] | None = None,
+    domains: Mapping[str, Decision] | None = None,
+    learnt_employer: Iterable[str] = (),
+) -> Knowledge:
+    """Everything detection needs to know from the calendar as a whole and from the user.
+
+    `domains` are organisers' domains the user decided about (from `track` and
+    `ignore`); `learnt_employer` the employer domains learnt in earlier cycles.
+    """
+    events = list(events)
+    domains = domains or {}
+    employer = own_domains(you, {*learnt_employer, *employer_domains(events, you)})
+    return Knowledge(
+        you=you,
+        employer=employer,
+        decisions=decisions or {},
+        trusted=frozenset(d for d, what in domains.items() if what is Decision.TRACK),
+        distrusted=frozenset(d for d, what in domains.items() if what is Decision.IGNORE),
+        replaced_holds=replaced_holds(events, you),
+    )
+
+
+def judge(event: Event, knowledge: Knowledge) -> Judgement:
+    """What `event` is for the user, with the signals or the fact that decided it."""
+    decided = _decisive_fact(event, knowledge)
+    if decided is not None:
+        verdict, why = decided
+        recipients = interviewers(event, knowledge.you) if verdict is Verdict.INTERVIEW else ()
+        return Judgement(event, verdict, (), recipients, why)
+    invite = _Invite.of(event, knowledge)
+    signals = tuple(s for weigh in SIGNALS if (s := weigh(invite)) is not None)
+    score = sum(s.weight for s in signals)
+    verdict = Verdict.NOT
+    if score >= INTERVIEW_AT:
+        verdict = Verdict.INTERVIEW
+    elif score >= POSSIBLE_AT:
+        verdict = Verdict.POSSIBLE
+    recipients = interviewers(event, knowledge.you) if verdict is not Verdict.NOT else ()
+    if not recipients and verdict is not Verdict.NOT:
+        return Judgement(event, Verdict.NOT, signals, (), "nobody on it to thank")
+    return Judgement(event, verdict, signals, recipients)
+
+
+def judge_all(events: Iterable[Event], knowledge: Knowledge) -> list[Judgement]:
+    """Every event judged; one that cannot be understood is logged and skipped."""
+    judgements = []
+    for event in events:
+        try:
+            judgements.append(judge(event, knowledge))
+        except Exception as error:
+            log.warning("skipping event %r: %s: %s", event.uid, type(error).__name__, error)
+    return judgements
+
+
+def finished(
+    judgements: Iterable[Judgement], now: datetime, *, grace: timedelta, lookback: timedelta
+) -> list[Judgement]:
+    """The judgements of events that ended between `now - lookback` and `now - grace`."""
+    return [j for j in judgements if now - lookback <= j.event.end <= now - grace]
+
+
+def interview_of(judgement: Judgement) -> Interview:
+    """The interview a judgement found, with what its invite says about the job."""
+    event, recipients = judgement.event, judgement.recipients
+    description = plain_text(event.description)
+    notes = labelled_lines(description)
+    return Interview(
+        event=event,
+        recipients=recipients,
+        company=company_of(event, recipients, notes),
+        role=role_of(event, notes),
+        topics=topics_of(notes),
+        promises=promises_of(notes, description),
+    )
 
 
 def finished_interviews(
@@ -111,283 +220,342 @@ def finished_interviews(
     grace: timedelta,
     lookback: timedelta,
 ) -> list[Interview]:
-    """The interviews that ended between `now - lookback` and `now - grace`, ready to thank.
-
-    An event that cannot be understood is logged and skipped; the others still count.
-    """
-    found = []
-    for event in events:
-        if not now - lookback <= event.end <= now - grace:
-            continue
-        try:
-            interview = interview_from(event, you)
-        except Exception as error:
-            log.warning("skipping event %r: %s: %s", event.uid, type(error).__name__, error)
-            continue
-        if interview is not None:
-            found.append(interview)
-    return found
-
-
-def next_interview_due(
-    events: Iterable[Event], you: You, now: datetime, grace: timedelta
-) -> datetime | None:
-    """When the next interview still to end will be ready to draft for (its end + grace)."""
-    upcoming = (e for e in events if e.end + grace > now and _looks_yours(e, you))
-    return min((e.end + grace for e in upcoming), default=None)
-
-
-def _looks_yours(event: Event, you: You) -> bool:
-    try:
-        return not why_not_an_interview(event, you)
-    except Exception:
-        return False
+    """The interviews that ended between `now - lookback` and `now - grace`, ready to thank."""
+    events = list(events)
+    judged = judge_all(events, knowledge_of(events, you))
+    done = finished(judged, now, grace=grace, lookback=lookback)
+    return [interview_of(j) for j in done if j.verdict is Verdict.INTERVIEW]
 
 
 def interview_from(event: Event, you: You) -> Interview | None:
-    """The `Interview` this event is for you, or None when it is not one to thank anyone for."""
-    reason = why_not_an_interview(event, you)
-    if reason:
-        log.debug("event %r is not an interview to thank for: %s", event.uid, reason)
-        return None
-    recipients = interviewers(event, you)
-    if not recipients:
-        log.info("interview %r (%r) lists nobody to thank", event.uid, one_line(event.title))
-        return None
-    description = plain_text(event.description)
-    notes = _labelled_lines(description)
-    return Interview(
-        event=event,
-        recipients=recipients,
-        company=company_of(event, recipients, notes),
-        role=role_of(event, notes),
-        topics=_topics(notes),
-        promises=_promises(notes, description),
+    """The `Interview` this event is for you on its own, or None when it is not one."""
+    judgement = judge(event, knowledge_of([event], you))
+    return interview_of(judgement) if judgement.verdict is Verdict.INTERVIEW else None
+
+
+def next_interview_due(
+    judgements: Iterable[Judgement], now: datetime, grace: timedelta
+) -> datetime | None:
+    """When the next interview still to end will be ready to draft for (its end + grace)."""
+    upcoming = (
+        j.event.end + grace
+        for j in judgements
+        if j.verdict is Verdict.INTERVIEW and j.event.end + grace > now
     )
+    return min(upcoming, default=None)
 
 
-def why_not_an_interview(event: Event, you: You) -> str:
-    """Why `event` is not a finished interview of yours, or "" when it is one."""
+# --------------------------------------------------------------------------- facts that decide
+
+
+def _decisive_fact(event: Event, knowledge: Knowledge) -> tuple[Verdict, str] | None:
+    you = knowledge.you
     if event.status is EventStatus.CANCELLED:
-        return "cancelled"
-    people = _people(event)
-    mine = [p for p in people if _is_you(p, you)]
-    if any(p.response is ResponseStatus.DECLINED for p in mine):
-        return "you declined it"
+        return Verdict.NOT, "cancelled"
+    mine = [p for p in event.attendees if is_you(p, you)]
+    if any(p.response is Response.DECLINED for p in mine):
+        return Verdict.NOT, "you declined it"
     if event.attendees and not mine:
-        return "you are not on its guest list"
-    if _NOT_AN_INTERVIEW.search(one_line(event.title)):
-        return "an event about interviews, not an interview"
-    if not _looks_like_interview(event):
-        return "no sign of an interview"
-    domains = own_domains(you)
-    if any(_domain(p.email) in domains for p in people if not _is_you(p, you)):
-        return "a colleague from your own domain is on it: an interview you conduct"
-    candidate = _labelled_lines(plain_text(event.description)).get("candidate", "")
-    if candidate and not _is_your_name(candidate, you):
-        return f"the candidate is {one_line(candidate)!r}, not you"
-    return ""
+        return Verdict.NOT, "you are not on its guest list"
+    decision = knowledge.decisions.get(ref_of(event))
+    if decision is Decision.TRACK:
+        return Verdict.INTERVIEW, "you said to track it (followup track)"
+    if decision is Decision.IGNORE:
+        return Verdict.NOT, "you said to ignore it (followup ignore)"
+    colleagues = sorted(colleagues_on(event, knowledge))
+    if colleagues:
+        return Verdict.NOT, f"colleagues at {colleagues[0]} are on it: an interview you conduct"
+    candidate = labelled_lines(plain_text(event.description)).get("candidate", "")
+    if candidate and not is_your_name(candidate, you):
+        return Verdict.NOT, f"the candidate is {one_line(candidate, 60)!r}, not you"
+    if ref_of(event) in knowledge.replaced_holds:
+        return Verdict.NOT, "a placeholder the real invite replaced"
+    return None
 
 
-def own_domains(you: You) -> frozenset[str]:
-    """Your employer's domains: as configured, else your address's unless it is public mail."""
-    if you.own_domains:
-        return frozenset(you.own_domains)
-    domain = _domain(you.email)
-    return frozenset() if domain in PUBLIC_MAIL_DOMAINS else frozenset({domain})
+def colleagues_on(event: Event, knowledge: Knowledge) -> set[str]:
+    """Your employer's domains among the other people on the invite."""
+    others = [p for p in people_of(event) if not is_you(p, knowledge.you) and not is_resource(p)]
+    return {domain_of(p.email) for p in others} & knowledge.employer
 
 
-def _looks_like_interview(event: Event) -> bool:
-    title = one_line(event.title)
-    if _INTERVIEW.search(title):
-        return True
-    description = plain_text(event.description)
-    from_ats = any(_is_ats(p.email) for p in _people(event)) or any(
-        domain in description.lower() for domain in _ATS_DOMAINS
+# --------------------------------------------------------------------------- the signals
+
+
+@dataclass(frozen=True)
+class _Invite:
+    """An event digested once for the signals: folded texts, and who is on it."""
+
+    event: Event
+    title: str
+    text: str
+    others: tuple[Person, ...]
+    knowledge: Knowledge
+
+    @classmethod
+    def of(cls, event: Event, knowledge: Knowledge) -> _Invite:
+        others = tuple(p for p in people_of(event) if not is_you(p, knowledge.you))
+        return cls(
+            event,
+            fold(one_line(event.title, 300)),
+            fold(plain_text(event.description)[:8000]),
+            others,
+            knowledge,
+        )
+
+    @property
+    def companies(self) -> set[str]:
+        """The domains of the people on it who could be a company: not public mail, not
+        an ATS, not rooms."""
+        return {
+            domain_of(p.email) for p in self.others if not is_resource(p) and not is_ats(p.email)
+        } - PUBLIC_MAIL_DOMAINS
+
+
+Weigh = Callable[[_Invite], Signal | None]
+
+
+def _interview_word(text: str) -> str:
+    return first_match((INTERVIEW, INTERVIEW_COMPOUNDS), text)
+
+
+def title_names_an_interview(invite: _Invite) -> Signal | None:
+    word = _interview_word(invite.title)
+    return Signal("title", 6, f"the title names a job interview ({word!r})") if word else None
+
+
+def description_names_an_interview(invite: _Invite) -> Signal | None:
+    if _interview_word(invite.title):
+        return None
+    word = _interview_word(invite.text)
+    return (
+        Signal("description", 3, f"the description speaks of an interview ({word!r})")
+        if word
+        else None
     )
-    if from_ats and _INTERVIEW.search(description):
-        return True
-    in_context = " <> " in title or from_ats or bool(_CONTEXT.search(description))
-    return in_context and bool(_INTERVIEW_IF_CONTEXT.search(title))
 
 
-def interviewers(event: Event, you: You) -> tuple[Recipient, ...]:
-    """Everyone on the invite who should get a note, each once.
-
-    Leaves out you, rooms and other resources, people who declined, non-
-    participants, scheduling and no-reply addresses, and addresses unsafe to
-    write into a header. An organiser counts only when on the guest list too
-    (a coordinator who only schedules is not), or when nobody else is invited.
-    """
-    guests = [p for p in event.attendees if _can_receive(p, you)]
-    if not guests and event.organizer and _can_receive(event.organizer, you):
-        guests = [event.organizer]
-    named = _labelled_lines(plain_text(event.description)).get("interviewers", "")
-    if named:
-        listed = [p for p in guests if _listed_in(p, named)]
-        guests = listed or guests
-    unique: dict[str, Recipient] = {}
-    for person in guests:
-        unique.setdefault(person.email.lower(), Recipient(person.email.lower(), _name_of(person)))
-    return tuple(unique.values())
+def speaks_of_a_hiring_process(invite: _Invite) -> Signal | None:
+    for text in (invite.title, invite.text):
+        for found in PROCESS.finditer(text):
+            if NEGATION.search(text[max(0, found.start() - 40) : found.start()]):
+                return Signal("no-process", -8, f"it says it is not {found.group(0)!r}")
+            return Signal("process", 4, f"it speaks of a hiring process ({found.group(0)!r})")
+    return None
 
 
-def _can_receive(person: Person, you: You) -> bool:
-    if _is_you(person, you) or _is_resource(person) or person.non_participant:
-        return False
-    if person.response is ResponseStatus.DECLINED:
-        return False
-    if not is_plain_address(person.email):
-        log.warning("skipping guest with an unusable address %r", one_line(person.email, 80))
-        return False
-    # Only the robots of applicant tracking systems are left out: someone interviewing
-    # you for a job at Greenhouse or Workday has an address there too.
-    return not _SCHEDULING_LOCAL.match(person.email.split("@", 1)[0])
+def names_a_role(invite: _Invite) -> Signal | None:
+    found = ROLE_CONTEXT.search(invite.title) or ROLE_CONTEXT.search(invite.text)
+    return Signal("role", 1.5, f"it speaks of a role ({found.group(0)!r})") if found else None
 
 
-def company_of(event: Event, recipients: tuple[Recipient, ...], notes: dict[str, str]) -> str:
-    """The employer's name: from the notes, else the interviewers' domain as spelt in the title."""
-    if notes.get("company"):
-        return one_line(notes["company"], 80)
-    label = _company_label(recipients)
-    title = one_line(event.title)
-    if label:
-        spelt = re.search(r"\b" + r"[\s-]?".join(map(re.escape, label)) + r"\b", title, re.I)
-        if spelt and len(label) > 2:
-            suffix = _COMPANY_SUFFIXES.match(title, spelt.end())
-            return title[spelt.start() : suffix.end() if suffix else spelt.end()]
-        return label.capitalize() if label.islower() else label
-    with_company = re.search(r"\b(?:with|at)\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)", title)
-    return with_company.group(1) if with_company else ""
+def names_a_hiring_stage(invite: _Invite) -> Signal | None:
+    found = STAGE.search(invite.title)
+    return (
+        Signal("stage", 2, f"the title names a hiring stage ({found.group(0)!r})")
+        if found
+        else None
+    )
 
 
-def _company_label(recipients: tuple[Recipient, ...]) -> str:
-    domains = Counter(_domain(r.email) for r in recipients)
-    for domain, _count in domains.most_common():
-        if domain not in PUBLIC_MAIL_DOMAINS:
-            return _registered_label(domain)
-    return ""
+_VIA_ATS = phrases(
+    "greenhouse", "lever", "ashby", "workday", "goodtime", "modernloop", "smartrecruiters",
+    "teamtailor", "recruitee", "workable", "personio", "gupy", "factorial", "calendly", "jobylon",
+    "welcome to the jungle", "erecruiter", "icims", "jobvite", "successfactors", "taleo",
+)  # fmt: skip
 
 
-def _registered_label(domain: str) -> str:
-    labels = domain.split(".")
-    suffix_length = 2 if domain.endswith(_TWO_LEVEL_SUFFIXES) else 1
-    return labels[-suffix_length - 1] if len(labels) > suffix_length else labels[0]
+def sent_by_a_tracking_system(invite: _Invite) -> Signal | None:
+    people = [p.email for p in invite.others if is_ats(p.email)]
+    named = _VIA_ATS.search(invite.text)
+    if not people and named is None:
+        return None
+    source = people[0] if people else named.group(0) if named else ""
+    return Signal("ats", 2, f"it comes through a hiring system ({source})")
 
 
-_JOB_NOUN = (
-    r"(?:Engineer|Developer|Designer|Manager|Scientist|Analyst|Architect|Lead|Director"
-    r"|Specialist|Consultant|Administrator|Researcher|Writer|Coordinator|Officer|Intern)"
+def organised_by_recruiters(invite: _Invite) -> Signal | None:
+    organiser = invite.event.organizer
+    if organiser is None or not is_robot(organiser.email) or is_ats(organiser.email):
+        return None
+    return Signal("recruiters", 1.5, f"a team mailbox organised it ({organiser.email})")
+
+
+def names_you_as_the_candidate(invite: _Invite) -> Signal | None:
+    you = invite.knowledge.you
+    title = invite.event.title
+    full = you.name and re.search(re.escape(you.name), title, re.IGNORECASE)
+    first = you.name.split()[0] if you.name.split() else ""
+    paired = " <> " in title or " / " in title
+    if full or (paired and first and re.search(rf"\b{re.escape(first)}\b", title, re.I)):
+        return Signal("candidate", 2, "the title names you beside the other side")
+    return None
+
+
+_JOB = phrases(*JOB_NOUNS)
+
+
+def names_a_job(invite: _Invite) -> Signal | None:
+    found = _JOB.search(invite.title)
+    return Signal("job", 1.5, f"the title names a job ({found.group(0)!r})") if found else None
+
+
+def kept_in_a_job_search_calendar(invite: _Invite) -> Signal | None:
+    found = JOB_SEARCH_CALENDAR.search(fold(invite.event.source))
+    if found is None:
+        return None
+    return Signal("calendar", 1.5, f"it is in your job-search calendar ({invite.event.source!r})")
+
+
+def with_people_from_another_company(invite: _Invite) -> Signal | None:
+    outside = invite.companies - invite.knowledge.employer
+    if len(outside) != 1:
+        return None
+    company = next(iter(outside))
+    theirs = [p for p in invite.others if domain_of(p.email) == company and not is_resource(p)]
+    strangers = [
+        p
+        for p in invite.others
+        if domain_of(p.email) != company
+        and not (is_resource(p) or is_ats(p.email) or is_robot(p.email, p.name))
+    ]
+    if len(theirs) >= 2 and not strangers:
+        return Signal("company", 2, f"you meet {len(theirs)} people of {company}, alone")
+    return Signal("company", 1, f"the people on it are from {company}")
+
+
+def from_a_domain_you_tracked(invite: _Invite) -> Signal | None:
+    known = invite.companies & invite.knowledge.trusted
+    if not known:
+        return None
+    return Signal("tracked", 3, f"you tracked an invite from {sorted(known)[0]} before")
+
+
+def from_a_domain_you_ignored(invite: _Invite) -> Signal | None:
+    known = invite.companies & invite.knowledge.distrusted
+    if not known:
+        return None
+    return Signal("ignored", -4, f"you ignored an invite from {sorted(known)[0]} before")
+
+
+def says_it_is_something_else(invite: _Invite) -> Signal | None:
+    for pattern, weight in ((NOT_AN_INTERVIEW, -12), (OFFER, -6), (ORDINARY, -6)):
+        found = pattern.search(invite.title)
+        if found is not None:
+            return Signal(
+                "other", weight, f"the title says {found.group(0)!r}: not a job interview"
+            )
+    return None
+
+
+_ELSEWHERE = phrases(
+    "webinar", "podcast", "journalist", "career fair", "job fair", "mock interview",
+    "practice interview", "info session", "workshop", "masterclass", "user research",
+    "usability", "livestream", "live stream", "register here", "registration",
+)  # fmt: skip
+
+
+def described_as_something_else(invite: _Invite) -> Signal | None:
+    said = SAYS_NOT_AN_INTERVIEW.search(invite.text)
+    if said is not None:
+        return Signal("says-not", -8, f"the description says {said.group(0)!r}")
+    found = _ELSEWHERE.search(invite.text)
+    if found is None:
+        return None
+    return Signal("elsewhere", -3, f"the description speaks of {found.group(0)!r}")
+
+
+def a_placeholder(invite: _Invite) -> Signal | None:
+    found = HOLD.search(invite.title) or re.search(r"details (?:to|will) follow", invite.text)
+    return Signal("hold", -5, f"a placeholder ({found.group(0)!r})") if found else None
+
+
+_CROWD = 12
+
+
+def a_crowd(invite: _Invite) -> Signal | None:
+    count = len([p for p in invite.event.attendees if not is_resource(p)])
+    if count <= _CROWD:
+        return None
+    return Signal("crowd", -4, f"{count} guests: a talk or a meeting, not an interview")
+
+
+def too_long(invite: _Invite) -> Signal | None:
+    hours = (invite.event.end - invite.event.start) / timedelta(hours=1)
+    return Signal("long", -3, f"{hours:.0f} hours long") if hours > 8 else None
+
+
+def nobody_else(invite: _Invite) -> Signal | None:
+    people = [p for p in invite.others if not is_resource(p)]
+    return None if people else Signal("alone", -2, "nobody else is on it")
+
+
+SIGNALS: tuple[Weigh, ...] = (
+    title_names_an_interview,
+    description_names_an_interview,
+    speaks_of_a_hiring_process,
+    names_a_role,
+    names_a_hiring_stage,
+    sent_by_a_tracking_system,
+    organised_by_recruiters,
+    names_you_as_the_candidate,
+    names_a_job,
+    kept_in_a_job_search_calendar,
+    with_people_from_another_company,
+    from_a_domain_you_tracked,
+    from_a_domain_you_ignored,
+    says_it_is_something_else,
+    described_as_something_else,
+    a_placeholder,
+    a_crowd,
+    too_long,
+    nobody_else,
 )
-_TITLE_WORDS = r"[A-Z][\w/&+.-]*(?:\s+[A-Z][\w/&+.-]*){0,5}"
-_ROLE_PATTERNS = (
-    re.compile(
-        r"\bfor (?:the |a |an )?([A-Z][\w/&+.-]*(?:\s+[A-Za-z][\w/&+.-]*){0,6}?)"
-        r"\s+(?:role|position)\b"
-    ),
-    re.compile(r"\bfor (?:the |a |an )?(" + _TITLE_WORDS + r"\s+" + _JOB_NOUN + r")\b"),
-    re.compile(r"[–—:|-]\s*(" + _TITLE_WORDS + r"\s+" + _JOB_NOUN + r")\b"),
-)
+"""Every signal, in the order `followup why` lists them."""
 
 
-def role_of(event: Event, notes: dict[str, str]) -> str:
-    """The job title, from the notes ("Role: …") or phrases like "for the … role"."""
-    for label in ("role", "position", "job title", "job", "opening"):
-        if notes.get(label):
-            return one_line(notes[label], 80)
-    for text in (one_line(event.title), plain_text(event.description)):
-        for pattern in _ROLE_PATTERNS:
-            match = pattern.search(text)
-            if match:
-                return one_line(match.group(1), 80)
-    return ""
+# ---------------------------------------------------------------------- the calendar as a whole
 
 
-def _topics(notes: dict[str, str]) -> tuple[str, ...]:
-    for label in ("topics", "discussed", "talked about", "focus"):
-        if notes.get(label):
-            return _split_list(notes[label])
-    return ()
+def employer_domains(events: Iterable[Event], you: You) -> frozenset[str]:
+    """Your employer's domains as your recurring meetings show them: a company domain
+    with two or more colleagues in one series, or one in two or more series."""
+    series: dict[str, set[str]] = defaultdict(set)
+    people: Counter[str] = Counter()
+    for event in events:
+        if event.occurrence is None or not any(is_you(p, you) for p in event.attendees):
+            continue
+        if _interview_word(fold(event.title)) or event.status is EventStatus.CANCELLED:
+            continue
+        others = [p for p in event.attendees if not is_you(p, you) and not is_resource(p)]
+        domains = Counter(domain_of(p.email) for p in others if not is_ats(p.email))
+        for domain, count in domains.items():
+            if domain in PUBLIC_MAIL_DOMAINS:
+                continue
+            series[domain].add(event.uid)
+            people[domain] = max(people[domain], count)
+    return frozenset(d for d in series if len(series[d]) >= 2 or people[d] >= 2)
 
 
-_PROMISE = re.compile(r"\bI(?:'ll| will)\s+(send|share|forward|follow up with)\s+([^.;\n]+)", re.I)
+def replaced_holds(events: Iterable[Event], you: You) -> frozenset[EventRef]:
+    """Placeholders for which the real invite exists: an interview overlapping the hold,
+    or on the same day from the same company."""
+    events = list(events)
+    holds = [e for e in events if _is_hold(e)]
+    real = [e for e in events if not _is_hold(e) and _interview_word(fold(e.title))]
+    return frozenset(
+        ref_of(hold) for hold in holds if any(_same_slot(hold, other, you) for other in real)
+    )
 
 
-def _promises(notes: dict[str, str], description: str) -> tuple[str, ...]:
-    for label in ("promised", "promises", "to send", "follow up", "follow-up"):
-        if notes.get(label):
-            return _split_list(notes[label])
-    return tuple(one_line(f"{verb} {what}", 120) for verb, what in _PROMISE.findall(description))
+def _is_hold(event: Event) -> bool:
+    return bool(HOLD.search(fold(one_line(event.title, 300))))
 
 
-def _split_list(text: str) -> tuple[str, ...]:
-    parts = (one_line(part, 120) for part in re.split(r"[;•]|\s,\s", text))
-    return tuple(part for part in parts if part)
-
-
-def _labelled_lines(text: str) -> dict[str, str]:
-    """`Label: value` lines of a description, keyed by the lower-cased label (first wins)."""
-    found: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _LABELLED.match(line)
-        if match:
-            found.setdefault(match.group(1).strip().lower(), match.group(2))
-    return found
-
-
-def _people(event: Event) -> list[Person]:
-    return [*event.attendees, *([event.organizer] if event.organizer else [])]
-
-
-def _is_you(person: Person, you: You) -> bool:
-    return person.is_self or person.email.lower() in you.addresses
-
-
-def _is_resource(person: Person) -> bool:
-    return person.is_resource or _domain(person.email).endswith(_RESOURCE_DOMAINS)
-
-
-def _is_ats(address: str) -> bool:
-    domain = _domain(address)
-    return any(domain == d or domain.endswith("." + d) for d in _ATS_DOMAINS)
-
-
-def _domain(address: str) -> str:
-    return address.rpartition("@")[2].lower()
-
-
-_HONORIFICS = re.compile(r"^(dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+", re.IGNORECASE)
-
-
-def _name_of(person: Person) -> str:
-    name = one_line(person.name, 80).strip("\"' ")
-    if "@" in name:
-        name = ""
-    last, comma, first = name.partition(",")
-    if comma and first.strip() and " " not in last.strip():
-        name = f"{first.strip()} {last.strip()}"  # Exchange's "Smith, Jane"
-    name = _HONORIFICS.sub("", name)
-    if name:
-        return name
-    local = person.email.split("@", 1)[0]
-    parts = re.split(r"[._]", local)
-    if len(parts) >= 2 and all(p.isalpha() and len(p) > 1 for p in parts):
-        return " ".join(p.capitalize() for p in parts)
-    return ""
-
-
-def _listed_in(person: Person, listed: str) -> bool:
-    """Whether an `Interviewers:` line names this person: whole name or whole address."""
-    wanted = [person.email.lower()] + ([_words(person.name)] if person.name else [])
-    spoken = _words(listed)
-    return any(re.search(r"(^|\s)" + re.escape(w) + r"(\s|$)", spoken) for w in wanted if w)
-
-
-def _is_your_name(candidate: str, you: You) -> bool:
-    """Whether a `Candidate:` line means you: every word of it is in your name or address."""
-    yours = set(_words(you.name).split()) | set(re.split(r"[._+-]", you.email.split("@")[0]))
-    return set(_words(candidate).split()) <= yours
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[\w@.+-]+", text.lower().replace(",", " ")))
+def _same_slot(hold: Event, other: Event, you: You) -> bool:
+    overlaps = hold.start < other.end and other.start < hold.end
+    same_day = hold.start.date() == other.start.date()
+    companies = {domain_of(p.email) for p in people_of(hold) if not is_you(p, you)}
+    theirs = {domain_of(p.email) for p in people_of(other) if not is_you(p, you)}
+    shared = (companies & theirs) - PUBLIC_MAIL_DOMAINS
+    return overlaps or (same_day and bool(shared))

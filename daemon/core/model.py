@@ -173,6 +173,11 @@ class DraftKey:
         return replace(self, purpose=Purpose.CHECK_IN)
 
     @property
+    def event(self) -> EventRef:
+        """The event occurrence this draft is about."""
+        return EventRef(self.source, self.uid, self.occurrence)
+
+    @property
     def interview(self) -> InterviewId:
         """The interview occurrence (and the purpose: thanks or check-in) this draft is for."""
         return InterviewId(self.source, self.uid, self.occurrence, self.purpose)
@@ -202,11 +207,33 @@ class InterviewId:
         return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:32]
 
 
-def key_for(event: Event, recipient_email: str) -> DraftKey:
-    """The draft key of one interviewer's thank-you for one event occurrence."""
+@dataclass(frozen=True, order=True)
+class EventRef:
+    """One occurrence of one event in one calendar: what the user decides about
+    (`followup track`, `ignore`, `why`)."""
+
+    source: str
+    uid: str
+    occurrence: str
+
+    @property
+    def short(self) -> str:
+        """Eight characters that name the event on the command line."""
+        fields = [self.source, self.uid, self.occurrence]
+        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:8]
+
+
+def ref_of(event: Event) -> EventRef:
+    """The reference of an event occurrence: a recurring one by its original start."""
     original = event.occurrence
     occurrence = original.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") if original else "single"
-    return DraftKey(event.source, event.uid, occurrence, recipient_email.lower())
+    return EventRef(event.source, event.uid, occurrence)
+
+
+def key_for(event: Event, recipient_email: str) -> DraftKey:
+    """The draft key of one interviewer's thank-you for one event occurrence."""
+    ref = ref_of(event)
+    return DraftKey(ref.source, ref.uid, ref.occurrence, recipient_email.lower())
 
 
 def deadline_for(ended_at: datetime, hours: float) -> datetime:
@@ -217,6 +244,25 @@ def deadline_for(ended_at: datetime, hours: float) -> datetime:
     """
     tz = ended_at.tzinfo
     return (ended_at.astimezone(UTC) + timedelta(hours=hours)).astimezone(tz)
+
+
+class Decision(enum.StrEnum):
+    """The user's word on one event: `followup track` or `followup ignore`."""
+
+    TRACK = "track"
+    IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An event that is possibly an interview: the user is asked to track or ignore it."""
+
+    ref: EventRef
+    title: str
+    ended_at: datetime
+    reason: str
+    recipients: tuple[Recipient, ...]
+    first_seen: datetime
 
 
 class DraftStatus(enum.StrEnum):
@@ -253,6 +299,7 @@ class DraftRecord:
     updated_at: datetime | None = None
     sent_at: datetime | None = None
     notes: str = ""  # the interview's notes, kept for a later check-in
+    version: str = ""  # the mailbox's token of the draft as written: another means it was edited
 
     @property
     def identity(self) -> CreatedDraft:

@@ -111,6 +111,16 @@ class Mailbox(Protocol):
         """Whether the draft is still pending, was sent, or was deleted."""
         ...
 
+    def draft_version(self, ref: str) -> str | None:
+        """A token of the draft as it stands, that changes whenever it is edited;
+        None when the draft is no longer there."""
+        ...
+
+    def delete_draft(self, ref: str) -> None:
+        """Remove a draft (one the daemon made and the user never touched); nothing
+        happens when it is already gone. Raises `ConnectorError` when it cannot."""
+        ...
+
     def draft_link(self, ref: str) -> str:
         """Something the user can open to reach the draft: a URL or a file path."""
         ...

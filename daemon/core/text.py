@@ -81,3 +81,16 @@ def plain_text(description: str) -> str:
     text = html.unescape(_strip_tags(description)).replace("\xa0", " ")
     lines = (line.strip() for line in text.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_LABELLED = re.compile(r"^\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(.+?)\s*$")
+
+
+def labelled_lines(text: str) -> dict[str, str]:
+    """`Label: value` lines of a description, keyed by the lower-cased label (first wins)."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _LABELLED.match(line)
+        if match:
+            found.setdefault(match.group(1).strip().lower(), match.group(2))
+    return found

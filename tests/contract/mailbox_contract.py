@@ -84,6 +84,10 @@ class MailboxContract(abc.ABC):
         """Simulate the user deleting `draft` in their mail client."""
 
     @abc.abstractmethod
+    def user_edits(self, draft: CreatedDraft, body: str) -> str:
+        """Simulate the user editing `draft`'s body and saving it; its reference now."""
+
+    @abc.abstractmethod
     def read_back(self, ref: str) -> EmailMessage:
         """The draft stored under `ref`, parsed with `email.policy.default`."""
 
@@ -172,6 +176,27 @@ class MailboxContract(abc.ABC):
         draft = self.create(mailbox, make_message())
         self.user_deletes(draft)
         assert mailbox.draft_state(draft) is DraftState.DELETED
+
+    def test_a_draft_version_holds_until_the_user_edits_it(self, mailbox: Mailbox) -> None:
+        draft = self.create(mailbox, make_message())
+        written = mailbox.draft_version(draft.ref)
+        assert written and mailbox.draft_version(draft.ref) == written
+        ref = self.user_edits(draft, "Hi José,\n\nThank you — edited by me.\n")
+        assert mailbox.draft_version(ref) not in (None, written)
+
+    def test_a_gone_draft_has_no_version(self, mailbox: Mailbox) -> None:
+        draft = self.create(mailbox, make_message())
+        self.user_deletes(draft)
+        assert mailbox.draft_version(draft.ref) is None
+
+    def test_a_deleted_draft_is_gone_and_deleting_again_is_harmless(self, mailbox: Mailbox) -> None:
+        draft = self.create(mailbox, make_message(message_id="<removed@example.com>"))
+        other = self.create(mailbox, make_message(to=ANNA, message_id="<kept@example.com>"))
+        mailbox.delete_draft(draft.ref)
+        mailbox.delete_draft(draft.ref)
+        assert mailbox.find_draft("<removed@example.com>") is None
+        assert mailbox.draft_version(draft.ref) is None
+        assert mailbox.draft_state(other) is DraftState.PENDING
 
     def test_draft_link_is_a_nonempty_string(self, mailbox: Mailbox) -> None:
         ref = mailbox.create_draft(make_message())

@@ -114,6 +114,16 @@ class TestMaildirMailbox(MailboxContract):
     def user_deletes(self, draft: CreatedDraft) -> None:
         Path(self.box.draft_link(draft.ref)).unlink()
 
+    def user_edits(self, draft: CreatedDraft, body: str) -> str:
+        # mutt and aerc save an edited draft as a new file (a new key), same Message-ID.
+        path = Path(self.box.draft_link(draft.ref))
+        message = _PARSER.parsebytes(path.read_bytes())
+        message.set_content(body)
+        new = path.with_name("1799999999.M1P1.client:2,D")
+        new.write_bytes(message.as_bytes())
+        path.unlink()
+        return "1799999999.M1P1.client"
+
     def read_back(self, ref: str) -> EmailMessage:
         data = Path(self.box.draft_link(ref)).read_bytes()
         message = _PARSER.parsebytes(data)

@@ -46,6 +46,10 @@ class TestGmailContract(MailboxContract):
     def user_deletes(self, draft: CreatedDraft) -> None:
         self.fake.user_deletes_draft(_draft_id(draft.ref))
 
+    def user_edits(self, draft: CreatedDraft, body: str) -> str:
+        self.fake.user_edits_draft(_draft_id(draft.ref), body=body)
+        return draft.ref
+
     def read_back(self, ref: str) -> EmailMessage:
         return self.fake.draft(_draft_id(ref)).email
 
