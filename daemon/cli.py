@@ -9,11 +9,12 @@ import os
 import shutil
 import sys
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from daemon import demo, unit
+from daemon import decisions, demo, unit
 from daemon.config import (
     ConfigError,
     Settings,
@@ -24,11 +25,21 @@ from daemon.config import (
 )
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus
 from daemon.core.protocols import ConnectorError, SignInRequiredError
-from daemon.core.status import StatusRow, render_table, status_rows
-from daemon.cycle import CycleReport, Runtime, run_cycle
+from daemon.core.status import (
+    StatusRow,
+    candidate_json,
+    render_candidates,
+    render_employer,
+    render_overview,
+    render_table,
+    render_why,
+    status_rows,
+)
+from daemon.core.text import one_line
+from daemon.cycle import EMPLOYER, CycleReport, Runtime, read_calendars, run_cycle
 from daemon.files import ensure_private_dir
 from daemon.ledger import LedgerError
-from daemon.lock import AlreadyRunningError, state_lock
+from daemon.lock import AlreadyRunningError, nudge, state_lock
 from daemon.logs import configure_logging, under_journal
 from daemon.loop import run_forever
 from daemon.unit import UnitFiles
@@ -56,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"configuration problem in {error}", EXIT_CONFIG)
     except SignInRequiredError as error:
         return _fail(str(error), EXIT_CONFIG)
-    except (ConnectorError, LedgerError, AlreadyRunningError) as error:
+    except (ConnectorError, LedgerError, AlreadyRunningError, decisions.NoSuchEventError) as error:
         return _fail(str(error), EXIT_FAILURE)
     except OSError as error:  # a state directory that cannot be made, a disk that is full
         return _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
@@ -112,6 +123,20 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print a JSON array")
     _config_and_clock(status)
     status.set_defaults(handler=_status)
+
+    for name, handler, what in (
+        ("track", _track, "it is an interview: draft its notes now"),
+        ("ignore", _ignore, "it is not an interview: forget it, remove its untouched drafts"),
+    ):
+        command = commands.add_parser(name, help=f"an event {what}")
+        command.add_argument("ref", help="the event's reference, as status or why show it")
+        _config_and_clock(command)
+        command.set_defaults(handler=handler)
+
+    why = commands.add_parser("why", help="why events were or were not taken as interviews")
+    why.add_argument("ref", nargs="?", help="one event's reference (default: list them all)")
+    _config_and_clock(why)
+    why.set_defaults(handler=_why)
     return parser
 
 
@@ -192,22 +217,86 @@ def _service(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    runtime = build_runtime(settings)
-    try:
-        alerts = runtime.ledger.alerts()
-        rows = _rows(runtime, _now(args))
-    finally:
-        runtime.close()
-    for message in alerts.values():
-        print(f"! {message}", file=sys.stderr if args.json else sys.stdout)
-    if args.json:
-        print(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
-    else:
-        print(render_table(rows, user_zone(settings)))
+    with _opened(settings) as runtime:
+        _show_status(runtime, _now(args), as_json=args.json)
     return 0
 
 
+def _show_status(runtime: Runtime, now: datetime, *, as_json: bool = False) -> None:
+    """The alerts, the events to decide about, and every tracked draft."""
+    ledger, zone = runtime.ledger, user_zone(runtime.settings)
+    for message in ledger.alerts().values():
+        print(f"! {message}", file=sys.stderr if as_json else sys.stdout)
+    candidates = ledger.candidates()
+    rows = _rows(runtime, now)
+    if as_json:
+        asked = [row for c in candidates for row in candidate_json(c, now, runtime.drafting)]
+        print(json.dumps(asked + [r.as_json() for r in rows], indent=2, ensure_ascii=False))
+        return
+    employer = [] if runtime.settings.you.own_domains else ledger.learnt(EMPLOYER)
+    blocks = [render_employer(employer), render_candidates(candidates, zone)]
+    blocks.append(render_table(rows, zone))
+    print("\n\n".join(block for block in blocks if block))
+
+
+@contextmanager
+def _opened(settings: Settings) -> Iterator[Runtime]:
+    runtime = build_runtime(settings)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+def _track(args: argparse.Namespace) -> int:
+    settings, now = _settings(args), _now(args)
+    with _opened(settings) as runtime:
+        judgement = decisions.find(read_calendars(now, runtime), args.ref)
+        decisions.track(judgement, runtime, now)
+        print(f"Tracking {one_line(judgement.event.title, 80)!r} as an interview.")
+    _cycle_now(settings, now)
+    return 0
+
+
+def _ignore(args: argparse.Namespace) -> int:
+    settings, now = _settings(args), _now(args)
+    with _opened(settings) as runtime:
+        judgement = decisions.find(read_calendars(now, runtime), args.ref)
+        done = decisions.ignore(judgement, runtime, now)
+    print(f"Ignoring {one_line(judgement.event.title, 80)!r}: not an interview.")
+    for record in done.removed:
+        print(f"Removed the untouched draft to {record.recipient_email}.")
+    for record in done.edited:
+        print(f"Kept the draft to {record.recipient_email}: you edited it; delete it yourself.")
+    return 0
+
+
+def _why(args: argparse.Namespace) -> int:
+    settings, now = _settings(args), _now(args)
+    zone = user_zone(settings)
+    with _opened(settings) as runtime:
+        reading = read_calendars(now, runtime)
+    if args.ref:
+        print(render_why(decisions.find(reading, args.ref), zone))
+    else:
+        print(render_overview(reading.judgements, zone))
+    return 0
+
+
+def _cycle_now(settings: Settings, now: datetime) -> None:
+    """Run a cycle now; when the daemon holds the state, ask it to run one instead."""
+    try:
+        with state_lock(settings.state_dir), _opened(settings) as runtime:
+            report = run_cycle(now, runtime)
+    except AlreadyRunningError as error:
+        nudged = error.holder and nudge(error.holder)
+        print("The running daemon drafts them now." if nudged else f"{error}")
+        return
+    print(_summary(report))
+
+
 def _rows(runtime: Runtime, now: datetime) -> list[StatusRow]:
+    """Every tracked draft, with fresh links to the ones still waiting."""
     records = runtime.ledger.records().values()
     links = _links(runtime, records)
     return status_rows(records, now, links, runtime.drafting, runtime.ledger.reminders())
@@ -235,22 +324,23 @@ def _demo(args: argparse.Namespace) -> int:
     config = _demo_config()
     (root / "config.toml").write_text(config, encoding="utf-8")
     settings = parse_settings(tomllib.loads(config), source=str(root / "config.toml"), base=root)
-    runtime = build_runtime(settings)
-    try:
+    with _opened(settings) as runtime:
         report = run_cycle(now, runtime)
         _send_for_demo(runtime, demo.SENT_UID, root / "Mail")
         run_cycle(now, runtime)
-        rows = _rows(runtime, now)
-    finally:
-        runtime.close()
-    mail = root / "Mail"
-    print(f"Demo calendar: {root / 'calendar.ics'}")
-    print(_summary(report))
-    print(f"Drafts (a Maildir; open it with e.g. `mutt -f {mail / 'Drafts'}`): {mail / 'Drafts'}")
-    print(f"Reminder mails to yourself: {mail / 'INBOX'}")
-    print("To show a finished one, the demo moved the Vandelay note to Sent as if you had sent it.")
-    print(f"Try: followup status --config {root / 'config.toml'}\n")
-    print(render_table(rows, user_zone(settings)))
+        mail = root / "Mail"
+        print(f"Demo calendar: {root / 'calendar.ics'}")
+        print(_summary(report))
+        print(
+            f"Drafts (a Maildir; open it with e.g. `mutt -f {mail / 'Drafts'}`): {mail / 'Drafts'}"
+        )
+        print(f"Reminder mails to yourself: {mail / 'INBOX'}")
+        print(
+            "To show a finished one, the demo moved the Vandelay note to Sent"
+            " as if you had sent it."
+        )
+        print(f"Try: followup status --config {root / 'config.toml'}\n")
+        _show_status(runtime, now)
     return 0
 
 

@@ -7,7 +7,7 @@ so the loop also pings the systemd watchdog in time and notices within a
 minute when the wall clock jumped (a suspended laptop waking up), and then
 catches up at once. SIGTERM and Ctrl-C stop it after the action in progress;
 SIGHUP reads the configuration again, keeping the old one if the new one is
-broken.
+broken; SIGUSR1 runs a cycle now (`followup track` sends it).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class Daemon:
         self._stop = stop
         self._wake = threading.Event()
         self._reload_requested = threading.Event()
+        self._cycle_requested = threading.Event()
         self._scheduler = schedule.Scheduler()
         self._runtime = self._build(load())
         self._next_due: datetime | None = None
@@ -94,6 +95,11 @@ class Daemon:
         self._stop.set()
         self._wake.set()
 
+    def request_cycle(self) -> None:
+        """Run a cycle at the next wake, which is now (`followup track` asks for one)."""
+        self._cycle_requested.set()
+        self._wake.set()
+
     def request_reload(self) -> None:
         """Read the configuration again at the next wake, which is now."""
         self._reload_requested.set()
@@ -113,6 +119,9 @@ class Daemon:
         if self._reload_requested.is_set():
             self._reload_requested.clear()
             self._reload()
+        if self._cycle_requested.is_set():
+            self._cycle_requested.clear()
+            self._cycle()
         self._scheduler.run_pending()
         if self._next_due is not None and self._clock() >= self._next_due:
             self._cycle()
@@ -149,7 +158,8 @@ class Daemon:
     def _summary(self) -> str:
         try:
             ledger = self._runtime.ledger
-            return summary_line(ledger.records().values(), ledger.alerts(), self._clock())
+            records, alerts = ledger.records().values(), ledger.alerts()
+            return summary_line(records, alerts, self._clock(), len(ledger.candidates()))
         except Exception as error:
             return f"ledger unavailable: {error}"
 
@@ -220,7 +230,17 @@ def _handle_signals(daemon: Daemon) -> Callable[[], None]:
 
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    handlers = {signal.SIGTERM: stop_now, signal.SIGINT: stop_now, signal.SIGHUP: reload_soon}
+
+    def cycle_soon(_signum: int, _frame: object) -> None:
+        log.info("received SIGUSR1, checking the calendars now")
+        daemon.request_cycle()
+
+    handlers = {
+        signal.SIGTERM: stop_now,
+        signal.SIGINT: stop_now,
+        signal.SIGHUP: reload_soon,
+        signal.SIGUSR1: cycle_soon,
+    }
     previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
 
     def restore() -> None:

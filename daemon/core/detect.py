@@ -20,7 +20,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from daemon.core.invite import company_of, promises_of, role_of, topics_of
@@ -50,6 +50,7 @@ from daemon.core.people import (
 )
 from daemon.core.text import labelled_lines, one_line, plain_text
 from daemon.core.vocabulary import (
+    FOR_A_ROLE,
     HOLD,
     INTERVIEW,
     INTERVIEW_COMPOUNDS,
@@ -59,6 +60,8 @@ from daemon.core.vocabulary import (
     NOT_AN_INTERVIEW,
     OFFER,
     ORDINARY,
+    PRACTICE_COMPOUNDS,
+    PRESS,
     PROCESS,
     ROLE_CONTEXT,
     SAYS_NOT_AN_INTERVIEW,
@@ -130,7 +133,6 @@ class Knowledge:
     decisions: Mapping[EventRef, Decision] = field(default_factory=dict)
     trusted: frozenset[str] = frozenset()  # organisers' domains of events you tracked
     distrusted: frozenset[str] = frozenset()  # … and of events you ignored
-    replaced_holds: frozenset[EventRef] = frozenset()
 
 
 def knowledge_of(
@@ -154,7 +156,6 @@ def knowledge_of(
         decisions=decisions or {},
         trusted=frozenset(d for d, what in domains.items() if what is Decision.TRACK),
         distrusted=frozenset(d for d, what in domains.items() if what is Decision.IGNORE),
-        replaced_holds=replaced_holds(events, you),
     )
 
 
@@ -180,14 +181,32 @@ def judge(event: Event, knowledge: Knowledge) -> Judgement:
 
 
 def judge_all(events: Iterable[Event], knowledge: Knowledge) -> list[Judgement]:
-    """Every event judged; one that cannot be understood is logged and skipped."""
+    """Every event judged, and placeholders the real invite replaced settled; an event
+    that cannot be understood is logged and skipped."""
     judgements = []
     for event in events:
         try:
             judgements.append(judge(event, knowledge))
         except Exception as error:
             log.warning("skipping event %r: %s: %s", event.uid, type(error).__name__, error)
-    return judgements
+    return _without_replaced_holds(judgements, knowledge.you)
+
+
+def _without_replaced_holds(judgements: list[Judgement], you: You) -> list[Judgement]:
+    """A recruiter's hold is not an interview once the real invite for its slot is there:
+    an interview overlapping it, or on its day from the same company."""
+    real = [j.event for j in judgements if j.verdict is Verdict.INTERVIEW and not _is_hold(j.event)]
+    return [
+        replace(j, verdict=Verdict.NOT, recipients=(), decided_by=_REPLACED)
+        if _is_hold(j.event)
+        and j.verdict is not Verdict.NOT
+        and any(_same_slot(j.event, other, you) for other in real)
+        else j
+        for j in judgements
+    ]
+
+
+_REPLACED = "a placeholder the real invite replaced"
 
 
 def finished(
@@ -263,13 +282,14 @@ def _decisive_fact(event: Event, knowledge: Knowledge) -> tuple[Verdict, str] | 
     if decision is Decision.IGNORE:
         return Verdict.NOT, "you said to ignore it (followup ignore)"
     colleagues = sorted(colleagues_on(event, knowledge))
-    if colleagues:
-        return Verdict.NOT, f"colleagues at {colleagues[0]} are on it: an interview you conduct"
+    candidates = _outsiders(event, knowledge)
+    if colleagues and candidates:
+        return Verdict.NOT, (
+            f"colleagues at {colleagues[0]} and {candidates[0]} are on it: an interview you conduct"
+        )
     candidate = labelled_lines(plain_text(event.description)).get("candidate", "")
     if candidate and not is_your_name(candidate, you):
         return Verdict.NOT, f"the candidate is {one_line(candidate, 60)!r}, not you"
-    if ref_of(event) in knowledge.replaced_holds:
-        return Verdict.NOT, "a placeholder the real invite replaced"
     return None
 
 
@@ -277,6 +297,19 @@ def colleagues_on(event: Event, knowledge: Knowledge) -> set[str]:
     """Your employer's domains among the other people on the invite."""
     others = [p for p in people_of(event) if not is_you(p, knowledge.you) and not is_resource(p)]
     return {domain_of(p.email) for p in others} & knowledge.employer
+
+
+def _outsiders(event: Event, knowledge: Knowledge) -> list[str]:
+    """People from outside your employer on the invite (with colleagues: the candidate)."""
+    return [
+        p.email
+        for p in event.attendees
+        if not is_you(p, knowledge.you)
+        and not is_resource(p)
+        and not is_robot(p.email, p.name)
+        and not is_ats(p.email)
+        and domain_of(p.email) not in knowledge.employer
+    ]
 
 
 # --------------------------------------------------------------------------- the signals
@@ -328,11 +361,9 @@ def description_names_an_interview(invite: _Invite) -> Signal | None:
     if _interview_word(invite.title):
         return None
     word = _interview_word(invite.text)
-    return (
-        Signal("description", 3, f"the description speaks of an interview ({word!r})")
-        if word
-        else None
-    )
+    if not word:
+        return None
+    return Signal("description", 4, f"the description speaks of an interview ({word!r})")
 
 
 def speaks_of_a_hiring_process(invite: _Invite) -> Signal | None:
@@ -345,6 +376,9 @@ def speaks_of_a_hiring_process(invite: _Invite) -> Signal | None:
 
 
 def names_a_role(invite: _Invite) -> Signal | None:
+    meant = FOR_A_ROLE.search(invite.title) or FOR_A_ROLE.search(invite.text)
+    if meant is not None:
+        return Signal("role", 4, f"it is for a job ({one_line(meant.group(0), 60)!r})")
     found = ROLE_CONTEXT.search(invite.title) or ROLE_CONTEXT.search(invite.text)
     return Signal("role", 1.5, f"it speaks of a role ({found.group(0)!r})") if found else None
 
@@ -407,12 +441,33 @@ def kept_in_a_job_search_calendar(invite: _Invite) -> Signal | None:
     return Signal("calendar", 1.5, f"it is in your job-search calendar ({invite.event.source!r})")
 
 
+def with_colleagues(invite: _Invite) -> Signal | None:
+    colleagues = sorted(colleagues_on(invite.event, invite.knowledge))
+    if not colleagues:
+        return None
+    if _CANDIDATES.search(invite.text):
+        reason = f"colleagues at {colleagues[0]} and talk of candidates: you are on the panel"
+        return Signal("colleagues", -10, reason)
+    return Signal("colleagues", -5, f"colleagues at your employer ({colleagues[0]}) are on it")
+
+
+# Candidates, more than one: the people a panel you sit on interviews.
+_CANDIDATES = phrases(
+    "candidates", "candidats", "candidates 2", "candidat 1", "candidate 1", "candidatos",
+    "candidatas", "candidati", "kandidaten", "bewerber", "bewerberinnen", "kandydaci",
+    "kandydatow", "kandidater", "uchazeci", "sollicitanten", "cv", "cvs", "resumes",
+    "lebenslaufe", "grilles d'entrevue", "interview grid*", "scorecard*", "bewertungsbogen",
+)  # fmt: skip
+
+
 def with_people_from_another_company(invite: _Invite) -> Signal | None:
     outside = invite.companies - invite.knowledge.employer
     if len(outside) != 1:
         return None
     company = next(iter(outside))
-    theirs = [p for p in invite.others if domain_of(p.email) == company and not is_resource(p)]
+    theirs = {
+        p.email for p in invite.others if domain_of(p.email) == company and not is_resource(p)
+    }
     strangers = [
         p
         for p in invite.others
@@ -439,17 +494,18 @@ def from_a_domain_you_ignored(invite: _Invite) -> Signal | None:
 
 
 def says_it_is_something_else(invite: _Invite) -> Signal | None:
-    for pattern, weight in ((NOT_AN_INTERVIEW, -12), (OFFER, -6), (ORDINARY, -6)):
+    kinds = ((NOT_AN_INTERVIEW, -12), (PRACTICE_COMPOUNDS, -12), (OFFER, -6), (PRESS, -6))
+    for pattern, weight in (*kinds, (ORDINARY, -6)):
         found = pattern.search(invite.title)
         if found is not None:
-            return Signal(
-                "other", weight, f"the title says {found.group(0)!r}: not a job interview"
-            )
+            reason = f"the title says {found.group(0)!r}: not a job interview"
+            return Signal("other", weight, reason)
     return None
 
 
 _ELSEWHERE = phrases(
-    "webinar", "podcast", "journalist", "career fair", "job fair", "mock interview",
+    "webinar", "podcast", "journalist", "journaliste", "periodista", "jornalista", "career fair",
+    "job fair", "mock interview", "simulated interview", "simulerad intervju", "on the show",
     "practice interview", "info session", "workshop", "masterclass", "user research",
     "usability", "livestream", "live stream", "register here", "registration",
 )  # fmt: skip
@@ -502,6 +558,7 @@ SIGNALS: tuple[Weigh, ...] = (
     names_a_job,
     kept_in_a_job_search_calendar,
     with_people_from_another_company,
+    with_colleagues,
     from_a_domain_you_tracked,
     from_a_domain_you_ignored,
     says_it_is_something_else,
@@ -535,17 +592,6 @@ def employer_domains(events: Iterable[Event], you: You) -> frozenset[str]:
             series[domain].add(event.uid)
             people[domain] = max(people[domain], count)
     return frozenset(d for d in series if len(series[d]) >= 2 or people[d] >= 2)
-
-
-def replaced_holds(events: Iterable[Event], you: You) -> frozenset[EventRef]:
-    """Placeholders for which the real invite exists: an interview overlapping the hold,
-    or on the same day from the same company."""
-    events = list(events)
-    holds = [e for e in events if _is_hold(e)]
-    real = [e for e in events if not _is_hold(e) and _interview_word(fold(e.title))]
-    return frozenset(
-        ref_of(hold) for hold in holds if any(_same_slot(hold, other, you) for other in real)
-    )
 
 
 def _is_hold(event: Event) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from daemon.core.model import Event, Person, Recipient, ResponseStatus, You
 from daemon.core.text import is_plain_address, labelled_lines, one_line, plain_text
 from daemon.core.vocabulary import (
-    INTERVIEWER_WORDS,
+    CONTACT,
     OBSERVER,
     ORGANISER_ABSENT,
     ORGANISER_JOINS,
@@ -71,7 +71,6 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 )  # fmt: skip
 _TWO_LEVEL_SUFFIXES = ("co.uk", "org.uk", "ac.uk", "com.au", "co.jp", "co.nz", "com.br", "co.in")
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.IGNORECASE)
 _EXCHANGE_NAME = re.compile(r"^(?P<last>[^,()]+),\s*(?P<middle>[^()]*?)\s*\((?P<first>[^()]+)\)$")
 _HONORIFICS = re.compile(r"^(dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+", re.IGNORECASE)
 
@@ -80,7 +79,7 @@ def interviewers(event: Event, you: You) -> tuple[Recipient, ...]:
     """Everyone on the invite who should get a note, each once (see the module docstring)."""
     description = plain_text(event.description)
     guests = [p for p in event.attendees if can_receive(p, you)]
-    guests = _without_observers(guests, description)
+    guests = _without_observers(_without_fellow_candidates(guests), description)
     organiser = event.organizer
     if organiser and can_receive(organiser, you) and _organiser_takes_part(event, guests):
         guests.append(organiser)
@@ -175,6 +174,14 @@ def name_of(person: Person) -> str:
     return ""
 
 
+def _without_fellow_candidates(guests: list[Person]) -> list[Person]:
+    """In a group session (an assessment centre) the other candidates are guests too: with
+    people from a company there, two or more guests on public mail are candidates."""
+    public = [p for p in guests if domain_of(p.email) in PUBLIC_MAIL_DOMAINS]
+    company = [p for p in guests if domain_of(p.email) not in PUBLIC_MAIL_DOMAINS]
+    return company if company and len(public) >= 2 else guests
+
+
 def _without_observers(guests: list[Person], description: str) -> list[Person]:
     """Optional guests who only watch (a shadow, a trainee) are not interviewers,
     as long as someone else interviews."""
@@ -224,18 +231,24 @@ def _name_words(person: Person) -> set[str]:
 def _named_in_schedule(
     event: Event, description: str, you: You, guests: list[Person]
 ) -> list[Person]:
-    """Interviewers an ATS left off the guest list but named, with their address, on a
-    line of the schedule ("11:00 – System design with Sam Lee <sam.lee@acme.example>")."""
+    """Interviewers an ATS left off the guest list but named with their address in the
+    invite ("11:00 – System design with Sam Lee <sam.lee@acme.example>"): an address at
+    the company's domain, on a line that is not about how to reach someone, nor about
+    someone who only watches, and not the organiser's (who is decided on above)."""
     company = {domain_of(p.email) for p in [*guests, *people_of(event)] if not is_you(p, you)}
     company -= PUBLIC_MAIL_DOMAINS
+    if not company and not guests:  # your own note of a call: the addresses it names
+        company = {domain_of(a) for a in _ADDRESS.findall(description)} - PUBLIC_MAIL_DOMAINS
+    organiser = event.organizer.email.lower() if event.organizer else ""
     found = []
     for line in description.splitlines():
         folded = fold(line)
-        if not (_CLOCK.search(line) or INTERVIEWER_WORDS.search(folded)):
+        if CONTACT.search(folded) or OBSERVER.search(folded):
             continue
         for address in _ADDRESS.findall(line):
             person = Person(address.lower(), _name_before(line, address), ResponseStatus.ACCEPTED)
-            if domain_of(address) in company and can_receive(person, you):
+            mine = domain_of(address) in company and address.lower() != organiser
+            if mine and can_receive(person, you):
                 found.append(person)
     return found
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from daemon.core.checkins import answered, still_owed
 from daemon.core.deadline import describe_time_left
+from daemon.core.detect import INTERVIEW_AT, POSSIBLE_AT, Judgement
 from daemon.core.model import (
+    Candidate,
     Delivered,
     DraftKey,
     DraftRecord,
@@ -23,8 +25,10 @@ from daemon.core.model import (
     InterviewId,
     Purpose,
     ReminderStage,
+    deadline_for,
 )
 from daemon.core.plan import Drafting, NextStep, next_steps
+from daemon.core.text import one_line
 
 
 class Urgency(enum.StrEnum):
@@ -45,8 +49,7 @@ def urgency_of(record: DraftRecord, now: datetime, remind_before_hours: Iterable
         return Urgency.DONE
     if now >= record.deadline:
         return Urgency.OVERDUE
-    soon = max(remind_before_hours, default=0)
-    return Urgency.DUE_SOON if record.deadline - now <= timedelta(hours=soon) else Urgency.OK
+    return _soon(record.deadline, now, remind_before_hours)
 
 
 @dataclass(frozen=True)
@@ -159,10 +162,20 @@ def _tag(row: StatusRow) -> str:
     return f"{kind}{row.urgency.value}"
 
 
-def summary_line(records: Iterable[DraftRecord], alerts: Mapping[str, str], now: datetime) -> str:
+def summary_line(
+    records: Iterable[DraftRecord],
+    alerts: Mapping[str, str],
+    now: datetime,
+    candidates: int = 0,
+) -> str:
     """One line for `systemctl status`: what needs the user, and the next deadline."""
     if alerts:
         return "; ".join(alerts.values())
+    asking = f"; {candidates} possibly an interview (see followup status)" if candidates else ""
+    return _drafts_line(records, now) + asking
+
+
+def _drafts_line(records: Iterable[DraftRecord], now: datetime) -> str:
     records = list(records)
     replied = answered(records)
     waiting = [r for r in records if r.status not in _DONE and still_owed(r, replied)]
@@ -176,3 +189,105 @@ def summary_line(records: Iterable[DraftRecord], alerts: Mapping[str, str], now:
     text += f"; next deadline {soonest.recipient_name or soonest.recipient_email} ({left})"
     text += f"; {overdue} overdue" if overdue else ""
     return text + (f"; {failed} failed" if failed else "")
+
+
+def render_candidates(candidates: Iterable[Candidate], zone: tzinfo | None = None) -> str:
+    """The events the user is asked about, each with the two commands that settle it."""
+    blocks = []
+    for c in candidates:
+        who = ", ".join(r.name or r.email for r in c.recipients)
+        blocks.append(
+            "\n".join(
+                [
+                    f"[possibly an interview] {c.title}   ended {_when(c.ended_at, zone)}",
+                    f"    why: {c.reason}",
+                    f"    followup track {c.ref.short}    drafts its notes (to {who})",
+                    f"    followup ignore {c.ref.short}   if it was not an interview",
+                ]
+            )
+        )
+    return "\n\n".join(blocks)
+
+
+def candidate_json(candidate: Candidate, now: datetime, drafting: Drafting) -> list[dict[str, Any]]:
+    """A candidate as rows of `status --json`, one per would-be recipient, state `possible`."""
+    deadline = deadline_for(candidate.ended_at, drafting.deadline_hours)
+    hours = drafting.reminders.remind_before_hours
+    ref = candidate.ref
+    rows = []
+    for recipient in candidate.recipients:
+        key = DraftKey(ref.source, ref.uid, ref.occurrence, recipient.email)
+        row = {
+            "key": str(key),
+            "ref": ref.short,
+            "event_title": candidate.title,
+            "company": "",
+            "role": "",
+            "recipient_name": recipient.name,
+            "recipient_email": recipient.email,
+            "ended_at": candidate.ended_at.isoformat(),
+            "deadline": deadline.isoformat(),
+            "state": "possible",
+            "stage": (Urgency.OVERDUE if now >= deadline else _soon(deadline, now, hours)).value,
+            "seconds_left": int((deadline - now).total_seconds()),
+            "draft": "",
+            "problems": [f"possibly an interview: {candidate.reason}"],
+            "last_error": "",
+            "purpose": Purpose.THANKS.value,
+            "late": False,
+            "last_reminder": None,
+            "next_action": f"followup track {ref.short} or followup ignore {ref.short}",
+            "next_at": None,
+        }
+        rows.append(row)
+    return rows
+
+
+def _soon(deadline: datetime, now: datetime, hours: Iterable[float]) -> Urgency:
+    soon = max(hours, default=0)
+    return Urgency.DUE_SOON if deadline - now <= timedelta(hours=soon) else Urgency.OK
+
+
+def render_employer(domains: Iterable[str]) -> str:
+    """Where the daemon thinks you work, when it learnt it rather than being told."""
+    listed = ", ".join(domains)
+    if not listed:
+        return ""
+    return (
+        f"Your employer, as your recurring meetings show: {listed}. Invites with colleagues "
+        "there count as interviews you conduct; set [you] own_domains to change this."
+    )
+
+
+def render_why(judgement: Judgement, zone: tzinfo | None = None) -> str:
+    """Why an event was or was not taken as an interview: the fact that decided, or every
+    signal with its weight, and who would be thanked."""
+    event = judgement.event
+    lines = [
+        f"{judgement.ref.short}  {one_line(event.title, 120) or '(no title)'}",
+        f"    {_when(event.start, zone)} – {_when(event.end, zone)}   calendar: {event.source}",
+        f"    {judgement.verdict.value}"
+        + (
+            f": {judgement.decided_by}" if judgement.decided_by else f" (score {judgement.score:g})"
+        ),
+    ]
+    lines += [f"    {s.weight:+5.1f}  {s.reason}" for s in judgement.signals]
+    if not judgement.decided_by:
+        lines.append(f"    an interview from {INTERVIEW_AT:g}, possibly one from {POSSIBLE_AT:g}")
+    who = ", ".join(f"{r.name} <{r.email}>" if r.name else r.email for r in judgement.recipients)
+    if who:
+        lines.append(f"    notes to: {who}")
+    return "\n".join(lines)
+
+
+def render_overview(judgements: Iterable[Judgement], zone: tzinfo | None = None) -> str:
+    """One line per event of the window: its reference, what it is, when, its title."""
+    rows = sorted(judgements, key=lambda j: j.event.start)
+    return (
+        "\n".join(
+            f"{j.ref.short}  {j.verdict.value:<21}  {_when(j.event.start, zone)}  "
+            f"{one_line(j.event.title, 70) or '(no title)'}"
+            for j in rows
+        )
+        or "No events in the calendars' window."
+    )

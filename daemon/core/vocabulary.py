@@ -52,9 +52,14 @@ INTERVIEW = phrases(
     # English
     "interview", "interviews", "interviewing", "job interview", "phone screen", "phone screening",
     "screening call", "screening interview", "technical screen", "tech screen", "recruiter screen",
-    "recruiter call", "recruiter chat", "hiring manager", "final round", "onsite interview",
-    "on-site interview", "virtual onsite", "interview loop", "panel interview", "assessment centre", "assessment center",
+    "recruiter call", "recruiter chat", "hiring manager", "final round", "final stage",
+    "onsite interview",
+    "on-site interview", "virtual onsite", "interview loop", "panel interview",
+    "assessment centre", "assessment center",
     "case interview", "take-home review", "take home review", "team match*", "team-match*",
+    "job talk", "search committee", "faculty interview", "campus visit", "teaching demo*",
+    "comite de selection", "comision de seleccion",
+    "comite de selecao", "commissione giudicatrice", "selectiecommissie", "komisja rekrutacyjna",
     # German
     "jobinterview", "telefoninterview", "videointerview", "bewerbertag",
     # Spanish, Portuguese
@@ -80,11 +85,15 @@ INTERVIEW_COMPOUNDS = compounds(
     "vorstellungsgesprach", "bewerbungsgesprach", "kennenlerngesprach", "fachgesprach",
     "auswahlgesprach", "zweitgesprach", "drittgesprach", "abschlussgesprach",
     "vorstellungstermin", "sollicitatiegesprek", "kennismakingsgesprek", "sollicitatie-gesprek",
+    "berufungsverfahren", "probevortrag", "kommissionsgesprach", "berufungskommission",
+    "auswahlkommission", "lehrprobe", "anstallningsintervju", "jobbintervju",
+    "rekryteringsintervju",
 )  # fmt: skip
 # A stage of a hiring loop: an interview when something else says so, not on its own
 # ("Panel: the future of platform teams" is a talk).
 STAGE = phrases(
-    "panel", "onsite", "on-site", "system design", "systems design", "coding", "live coding", "pair programming",
+    "panel", "onsite", "on-site", "hearing", "audition", "tribunal", "system design",
+    "systems design", "coding", "live coding", "pair programming",
     "pairing session", "case study", "take-home", "take home", "culture fit", "culture add",
     "values", "meet the team", "deep dive", "technical round", "final", "hiring manager",
     "kennenlernen", "erstgesprach", "probearbeiten", "probetag", "fit cultural", "fit culturel",
@@ -102,7 +111,8 @@ PROCESS = phrases(
     "interview process", "recruitment process", "recruiting process", "selection process",
     "next step in the process", "next step in our process", "next stage", "stage of the process",
     "step of the process", "first step in our", "first stage of", "final stage", "final round",
-    "interview loop", "loop for", "candidacy",
+    "interview loop", "loop for", "candidacy", "applying for", "the process for",
+    "internal vacancy", "your interview panel",
     # German
     "ihre bewerbung", "deine bewerbung", "ihrer bewerbung", "deiner bewerbung", "bewerbung",
     "bewerbungsprozess", "bewerbungsverfahren", "auswahlprozess", "auswahlverfahren",
@@ -115,7 +125,8 @@ PROCESS = phrases(
     # Portuguese
     "processo seletivo", "processo de selecao", "processo de recrutamento", "sua candidatura",
     "etapa do processo", "fase do processo", "proxima etapa", "ultima etapa", "primeira etapa",
-    "segunda etapa", "etapa final",
+    "segunda etapa", "etapa final", "do processo para", "primeira conversa do processo",
+    "etapa de fit", "proceso para", "del proceso para",
     # French
     "votre candidature", "ta candidature", "processus de recrutement", "processus de selection",
     "etape du processus", "prochaine etape", "derniere etape", "premier tour", "second tour",
@@ -141,24 +152,36 @@ ROLE_CONTEXT = phrases(
     "a vaga", "vaga", "le poste", "la posizione", "posizione di", "vacature", "de functie",
     "stanowisko", "na stanowisko", "tjansten", "stillingen", "pozici", "pozice",
 )  # fmt: skip
+# The invite says which job it is for: "for the Staff Engineer role", "pour le poste de …".
+FOR_A_ROLE = re.compile(
+    r"(?<!\w)(?:for (?:the|a|an|our) [\w /&+.-]{2,60}? (?:role|position|opening|vacancy)"
+    r"|(?:role|position) (?:of|as) [\w /&+.-]{2,60}?(?: at| with|[,.;]|$)"
+    r"|fur die (?:stelle|position) (?:als|des|der)|(?:stelle|position) als"
+    r"|para (?:el|la) (?:puesto|posicion|vacante) de|pour le poste d[e']"
+    r"|para a (?:vaga|posicao) de|per (?:la|il) (?:posizione|ruolo) di"
+    r"|voor de (?:functie|vacature) (?:van|als)|na stanowisko|till tjansten som"
+    r"|til stillingen som|na pozici)"
+)
 # A word that turns what follows into its opposite: "not part of a hiring process".
+# ("No âmbito do processo" is Portuguese for "within the process": a bare "no" is not one.)
 NEGATION = re.compile(
-    r"(?<!\w)(?:not|no|nothing|never|kein\w*|nicht|nada|ningun\w*|sin|sem|nao|pas|non|niet"
-    r"|geen|nie|inte|ikke|ne)(?!\w)[^.;:!?\n]{0,25}$"
+    r"(?<!\w)(?:not|nothing|never|kein\w*|nicht|nada|ningun\w*|sin|sem|nao|pas|aucun\w*"
+    r"|non|niet|geen|nie|inte|ingen|ikke|no es|no forma|no hay|no sera)(?!\w)[^.;:!?\n]{0,25}$"
 )
 # About interviews but not a job interview of yours: a practice run, a talk, research.
 NOT_AN_INTERVIEW = phrases(
     # English
     "mock", "mock interview", "practice interview", "practice", "practise", "prep", "rehearsal",
     "debrief", "calibration", "interviewer training", "hiring committee", "shadowing session",
-    "reverse interview", "podcast", "press interview", "journalist", "magazine",
+    "reverse interview", "podcast", "press interview",
     "user interview", "user interviews", "customer interview", "customer interviews",
     "research interview", "research interviews", "usability", "user research", "exit interview",
     "stay interview", "webinar", "workshop", "info session", "information session",
     "open day", "open house", "career fair", "job fair", "meetup", "masterclass",
-    "reference call", "reference check", "interview skills", "interview tips", "blog",
-    "article", "sesion informativa", "sessao informativa", "seance d'information",
-    "sessione informativa", "informatiebijeenkomst", "articolo", "artikel", "artigo",
+    "reference call", "reference check", "interview skills", "interview tips",
+    "referenstagning", "referenssamtal", "webbinarium", "webinarium", "salon virtuel",
+    "feria virtual", "feira virtual", "sesion informativa", "sessao informativa",
+    "seance d'information", "sessione informativa", "informatiebijeenkomst",
     # German
     "probeinterview", "probe-interview", "ubungsinterview", "jahresgesprach",
     "mitarbeitergesprach", "austrittsgesprach", "karrieremesse", "jobmesse",
@@ -184,6 +207,12 @@ NOT_AN_INTERVIEW = phrases(
     "ovningsintervju", "medarbetarsamtal", "medarbejdersamtale", "medarbeidersamtale",
     "utviklingssamtale", "pohovor nanecisto", "skoleni",
 )  # fmt: skip
+# Compound nouns for practice and coaching, wherever they occur inside a word.
+PRACTICE_COMPOUNDS = compounds(
+    "intervjutraning", "intervjutrening", "interviewtraining", "sollicitatietraining",
+    "bewerbungstraining", "karriarcoach", "karrierecoach", "loopbaancoach", "jobcoach",
+    "provintervju", "ovningsintervju", "probeinterview", "bewerbungscoaching",
+)  # fmt: skip
 # Ordinary meetings and learning: not an interview, though an interview word may appear.
 ORDINARY = phrases(
     "preparation", "coaching", "training", "class", "course", "lecture", "tutorial",
@@ -191,6 +220,13 @@ ORDINARY = phrases(
     "all hands", "all-hands", "vorbereitung", "vortrag", "schulung", "practica", "preparacion",
     "preparacao", "seminario", "tutoria", "conference", "preparazione", "voorbereiding",
     "przygotowanie",
+)  # fmt: skip
+# The press: an interview for an audience, not for a job.
+PRESS = phrases(
+    "journalist", "journaliste", "periodista", "jornalista", "giornalista", "dziennikarz",
+    "magazine", "magazin", "zeitung", "newspaper", "blog", "article", "articolo", "artikel",
+    "artigo", "articulo", "radio", "tv", "television", "broadcast", "recording", "episode",
+    "ep", "emission", "reportage", "portrait", "portrat", "redaction", "redazione", "redaktion",
 )  # fmt: skip
 # An offer or its negotiation: after the interviews, not one.
 OFFER = phrases(
@@ -202,6 +238,9 @@ OFFER = phrases(
 # A recruiter's placeholder, to be replaced by the real invite.
 HOLD = phrases(
     "hold", "on hold", "placeholder", "tentative hold", "details to follow", "details tbc",
+    "preliminart", "preliminar", "detaljer kommer", "bloqueio", "detalhes a seguir",
+    "pre-reserva", "pre-reserve", "reservation", "voorlopig", "wstepnie", "provisorisk",
+    "details folgen", "einladung folgt", "invite to follow", "full invite to follow",
     "details tbd", "tbc", "tbd", "blocker", "reserved", "save the date", "platzhalter",
     "reserviert", "vorlaufig", "details folgen", "reserva", "bloqueo", "por confirmar",
     "a confirmar", "reserve", "a confirmer", "details a suivre", "riservato", "da confermare",
@@ -251,15 +290,23 @@ OBSERVER = phrases(
     "sin evaluar", "ouvinte", "en observation", "observation",
     "sem avaliar", "so observa", "observateur", "observatrice", "ecoute", "osservator*",
     "ascolta", "luistert mee", "kijkt mee", "meeluisteren", "obserwator*", "przysluchuje",
+    "observator*", "to observe", "observe", "will not ask questions", "won't ask questions",
+    "not ask questions", "inga fragor", "keine fragen", "stellt keine fragen", "protokoll",
+    "fuhrt das protokoll", "minute-taker", "minute taker", "takes the minutes", "note-taker",
+    "takes notes", "prend des notes", "toma notas", "anota", "sans poser de questions",
+    "sin hacer preguntas", "sem fazer perguntas", "senza fare domande",
 )  # fmt: skip
-# Someone who leads or takes part in an interview (in a schedule line of an ATS invite).
-INTERVIEWER_WORDS = phrases(
-    "interviewer", "interviewers", "with", "mit", "con", "avec", "com", "met", "z", "med", "s",
-    "gesprachspartner", "entrevistador*", "intervieweur", "recruteur", "selezionator*",
+# A line about how to reach someone, not about who interviews.
+CONTACT = phrases(
+    "question", "questions", "contact", "reach me", "reach out", "get in touch", "write to",
+    "fragen", "kontakt", "pregunta*", "contacto", "duvida*", "contato", "contacter",
+    "domande", "contatto", "vragen", "pytania", "fragor", "sporgsmal", "dotaz*", "help",
+    "hilfe", "ayuda", "ajuda", "aide", "aiuto", "hulp", "pomoc", "hjalp",
 )  # fmt: skip
 # What a calendar kept for the job search tends to be called.
 JOB_SEARCH_CALENDAR = phrases(
     "job search", "job hunt", "jobsearch", "interviews", "applications", "recruiting",
     "bewerbung*", "jobsuche", "busqueda de empleo", "busca de emprego", "recherche d'emploi",
     "candidatures", "ricerca lavoro", "sollicitaties", "rekrutacje", "jobbsok", "jobsogning",
+    "procura de emprego", "job hunting", "job-hunt", "jobsoeken", "szukanie pracy",
 )  # fmt: skip
