@@ -5,7 +5,8 @@ just ended (two interviewers, a room, a coordinator who only scheduled it),
 an interview from yesterday whose invite is HTML, one from the day before
 whose deadline has passed, a phone screen whose note the demo sends for you
 (`SENT_UID`), one still to come, one you declined, one that was cancelled, a
-mock interview and a team meeting.
+mock interview, a team meeting, and a call that is possibly an interview
+(`POSSIBLE_UID`), for you to track or ignore.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ DEMO_ZONE = ZoneInfo("Europe/Berlin")
 YOU_NAME = "Alex Rivera"
 YOU_EMAIL = "alex@example.com"
 SENT_UID = "demo-sent@example.com"
+POSSIBLE_UID = "demo-possible@example.com"
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,15 @@ def _events(at: datetime) -> list[Event]:
             at - 4 * hour,
             organizer=_YOU,
             guests=[_YOU, _Guest("jordan@friends.example", "Jordan Lee")],
+        ),
+        _event(
+            POSSIBLE_UID,
+            "Alex / Jamie – Stark Industries",
+            at - 4 * hour,
+            at - 3.5 * hour,
+            organizer=_Guest("jamie.chen@stark.example", "Jamie Chen"),
+            guests=[_YOU, _Guest("jamie.chen@stark.example", "Jamie Chen")],
+            description="Great to connect after your message. Talk soon!",
         ),
         _event(
             "demo-sync@example.com",

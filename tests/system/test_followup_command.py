@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import mailbox
-import os
 import shutil
 import subprocess
 import sys
@@ -31,18 +30,6 @@ def followup(*args: str, env: dict[str, str], check: bool = True) -> subprocess.
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_"))}
-    env |= {
-        "HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "home" / ".config"),
-        "XDG_STATE_HOME": str(tmp_path / "home" / ".state"),
-        "XDG_DATA_HOME": str(tmp_path / "home" / ".data"),
-    }
-    return env
 
 
 @pytest.fixture
