@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from daemon.core.model import You
+from daemon.core.model import NOTE_LENGTH, You
 from daemon.core.text import is_plain_address
 
 APP_NAME = "interview-followup"
@@ -107,12 +107,25 @@ class CheckInSettings:
     after_business_days: int = 7
 
 
+class Tone(enum.StrEnum):
+    """How the shipped thank-you template sounds."""
+
+    WARM = "warm"
+    FORMAL = "formal"
+    BRIEF = "brief"
+
+
 @dataclass(frozen=True)
 class NotesSettings:
-    """`[notes]`: the user's own templates, if any."""
+    """`[notes]`: the tone, the user's own templates, the length a note should have, and an
+    optional command that rewrites each draft."""
 
+    tone: Tone = Tone.WARM
     template: Path | None = None
     check_in_template: Path | None = None
+    min_words: int = NOTE_LENGTH[0]
+    max_words: int = NOTE_LENGTH[1]
+    rewrite_command: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,7 @@ class Settings:
     check_in: CheckInSettings = field(default_factory=CheckInSettings)
     notes: NotesSettings = field(default_factory=NotesSettings)
     google: GoogleSettings = field(default_factory=GoogleSettings)
+    promises: Mapping[str, str] = field(default_factory=dict)  # name → link or file path
 
 
 def default_config_path() -> Path:
@@ -170,6 +184,7 @@ def load_settings(path: Path) -> Settings:
 
 
 _TABLES = {"you", "calendar", "drafts", "interviews", "deadline", "state", "google", "notes"}
+_TABLES |= {"promises"}
 
 
 def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settings:
@@ -188,6 +203,7 @@ def parse_settings(raw: Mapping[str, Any], *, source: str, base: Path) -> Settin
         check_in=_check_in(check, check.table(raw, "check_in", required=False)),
         notes=_notes(check, check.table(raw, "notes", required=False)),
         google=_google(check, check.table(raw, "google", required=False)),
+        promises=_promises(check, check.table(raw, "promises", required=False)),
     )
     _check_windows(check, settings)
     if check.problems:
@@ -207,7 +223,8 @@ def _check_windows(check: _Checker, settings: Settings) -> None:
 
 
 def _you(check: _Checker, table: Mapping[str, Any]) -> You:
-    check.unknown_keys(table, "you.", {"name", "email", "aliases", "own_domains", "timezone"})
+    known = {"name", "email", "aliases", "own_domains", "timezone", "strengths"}
+    check.unknown_keys(table, "you.", known)
     name = check.string(table, "you.name", required=True)
     email = check.address(table.get("email"), "you.email")
     aliases = tuple(
@@ -221,7 +238,8 @@ def _you(check: _Checker, table: Mapping[str, Any]) -> You:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             check.problem("you.timezone", f"unknown time zone {timezone!r}; use e.g. Europe/Berlin")
-    return You(name, email, aliases, domains, timezone)
+    strengths = tuple(s.strip() for s in check.string_list(table, "you.strengths") if s.strip())
+    return You(name, email, aliases, domains, timezone, strengths)
 
 
 def _calendars(check: _Checker, raw: Any) -> tuple[CalendarSettings, ...]:
@@ -346,11 +364,33 @@ def _check_in(check: _Checker, table: Mapping[str, Any]) -> CheckInSettings:
 
 
 def _notes(check: _Checker, table: Mapping[str, Any]) -> NotesSettings:
-    check.unknown_keys(table, "notes.", {"template", "check_in_template"})
+    known = {"tone", "template", "check_in_template", "min_words", "max_words", "rewrite_command"}
+    check.unknown_keys(table, "notes.", known)
+    tone = check.choice(table, "notes.tone", Tone) if "tone" in table else Tone.WARM
+    low = int(check.number(table, "notes.min_words", NotesSettings.min_words, 0, 1000))
+    high = int(check.number(table, "notes.max_words", NotesSettings.max_words, 1, 2000))
+    if low >= high:
+        check.problem("notes.max_words", f"must be above notes.min_words ({low})")
     return NotesSettings(
+        tone=tone or Tone.WARM,
         template=check.path(table, "notes.template"),
         check_in_template=check.path(table, "notes.check_in_template"),
+        min_words=low,
+        max_words=high,
+        rewrite_command=tuple(check.string_list(table, "notes.rewrite_command")),
     )
+
+
+def _promises(check: _Checker, table: Mapping[str, Any]) -> dict[str, str]:
+    """`[promises]`: what you often promise, by name, and its link (https://…) or file."""
+    found = {}
+    for name, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            check.problem(f"promises.{name}", "expected a link (https://…) or a file's path")
+            continue
+        link = value.strip().startswith(("https://", "http://"))
+        found[name.replace("_", " ")] = value.strip() if link else str(_resolve(value, check.base))
+    return found
 
 
 def _google(check: _Checker, table: Mapping[str, Any]) -> GoogleSettings:

@@ -25,6 +25,7 @@ from daemon.core.detect import (
 )
 from daemon.core.message import plain_message_id
 from daemon.core.model import Candidate, DraftKey, DraftRecord, DraftStatus, Event, Interview
+from daemon.core.people import domain_of
 from daemon.core.plan import Drafting, Snapshot, plan
 from daemon.core.protocols import (
     CalendarSource,
@@ -132,7 +133,7 @@ def run_cycle(
     """
     reading = read_calendars(now, runtime, should_stop)
     done = reading.finished(now, runtime.settings)
-    interviews = [interview_of(j) for j in done if j.verdict is Verdict.INTERVIEW]
+    interviews = interviews_of(done, runtime)
     possible = [j for j in done if j.verdict is Verdict.POSSIBLE]
     _ask_about(possible, reading.read, now, runtime)
     try:
@@ -158,6 +159,21 @@ def run_cycle(
     )
     log.info("cycle: %s", report.summary())
     return report
+
+
+def interviews_of(judgements: Iterable[Judgement], runtime: Runtime) -> list[Interview]:
+    """The interviews among `judgements`, with their debriefs and the companies other
+    drafts to the same domain already spelt."""
+    ledger, you = runtime.ledger, runtime.settings.you
+    debriefs = ledger.debriefs()
+    known = {
+        domain_of(r.recipient_email): r.company for r in ledger.records().values() if r.company
+    }
+    return [
+        interview_of(j, you, known, debriefs.get(j.ref, ""))
+        for j in judgements
+        if j.verdict is Verdict.INTERVIEW
+    ]
 
 
 def _ask_about(

@@ -111,6 +111,16 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
             since TEXT NOT NULL,
             PRIMARY KEY (kind, value)
         )""",
+        """CREATE TABLE debriefs (
+            source TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            occurrence TEXT NOT NULL,
+            text TEXT NOT NULL,
+            written_at TEXT NOT NULL,
+            PRIMARY KEY (source, uid, occurrence)
+        )""",
+        # A digest of the note as composed: when the notes change, so does this.
+        "ALTER TABLE drafts ADD COLUMN composed TEXT NOT NULL DEFAULT ''",
     ),
 }
 
@@ -258,6 +268,20 @@ class Ledger:
                 if cursor.rowcount:
                     new.append(value)
         return new
+
+    def set_debrief(self, event: EventRef, text: str, now: datetime) -> None:
+        """Keep what the user wrote in `followup debrief` about an interview."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO debriefs VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, uid, occurrence) "
+                "DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
+                (*_event_columns(event), text, now.isoformat()),
+            )
+
+    def debriefs(self) -> dict[EventRef, str]:
+        """What the user wrote about each interview they debriefed."""
+        rows = self._db.execute("SELECT source, uid, occurrence, text FROM debriefs")
+        return {EventRef(source, uid, occurrence): text for source, uid, occurrence, text in rows}
 
     def learnt(self, kind: str) -> list[str]:
         """What the daemon learnt of `kind`, oldest first."""

@@ -24,6 +24,7 @@ from connectors.ics import IcsCalendar, local_zone
 from connectors.maildir import MaildirMailbox
 from daemon.config import CalendarKind, CalendarSettings, ConfigError, MailboxKind, Settings
 from daemon.core.checkins import CheckInRules
+from daemon.core.compose import Writer
 from daemon.core.deadline import QuietHours
 from daemon.core.plan import Drafting
 from daemon.core.protocols import CalendarSource, Mailbox
@@ -32,7 +33,8 @@ from daemon.cycle import Runtime
 from daemon.executor import Channels
 from daemon.files import ensure_private_dir
 from daemon.ledger import Ledger
-from daemon.templates import load_template
+from daemon.spelling import EnglishLexicon
+from daemon.templates import load_fulfilments, load_template, thank_you_template
 
 if TYPE_CHECKING:
     from connectors.google_api import Endpoints, GoogleSession
@@ -60,23 +62,24 @@ def user_zone(settings: Settings) -> tzinfo:
 
 
 def build_drafting(settings: Settings, zone: tzinfo) -> Drafting:
-    """Templates and rules for drafts, reminders and check-ins."""
-    deadline = settings.deadline
+    """The writer, and the rules for drafts, reminders and check-ins."""
+    deadline, notes = settings.deadline, settings.notes
     quiet = QuietHours(*deadline.quiet_hours, zone) if deadline.quiet_hours else None
     check_ins = None
     # A Maildir without an inbox cannot show a reply: a check-in would be drafted blindly.
     if settings.check_in.after_business_days and settings.drafts.sees_replies:
-        template = load_template(settings.notes.check_in_template, "check-in")
-        check_ins = CheckInRules(
-            settings.check_in.after_business_days, zone, template, deadline.hours
-        )
-    return Drafting(
-        settings.you,
-        load_template(settings.notes.template, "thank-you"),
-        deadline.hours,
-        ReminderRules(deadline.remind_before_hours, quiet),
-        check_ins,
+        check_ins = CheckInRules(settings.check_in.after_business_days, zone, deadline.hours)
+    writer = Writer(
+        you=settings.you,
+        template=thank_you_template(notes.template, notes.tone),
+        tone=notes.tone.value,
+        fulfilments=load_fulfilments(settings.promises),
+        lexicon=EnglishLexicon(),
+        check_in=load_template(notes.check_in_template, "check-in"),
+        band=(notes.min_words, notes.max_words),
     )
+    reminders = ReminderRules(deadline.remind_before_hours, quiet)
+    return Drafting(writer, deadline.hours, reminders, check_ins)
 
 
 def ledger_path(settings: Settings) -> Path:

@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from daemon.core.checkins import CheckInRules
+from daemon.core.compose import Writer
 from daemon.core.model import Event, EventStatus, Person, ResponseStatus, You
+from daemon.core.plan import Drafting
+from daemon.core.reminders import ReminderRules
+from daemon.templates import shipped_template
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=BERLIN)
@@ -45,3 +50,20 @@ def event(
         attendees=attendees,
         status=status,
     )
+
+
+def writer(**fields: object) -> Writer:
+    """The writer of the shipped warm templates, for YOU, unless `fields` say otherwise."""
+    values: dict[str, object] = {
+        "you": YOU,
+        "template": shipped_template("thank-you"),
+        "check_in": shipped_template("check-in"),
+    }
+    return Writer(**(values | fields))  # type: ignore[arg-type]
+
+
+def drafting(
+    reminders: ReminderRules | None = None, check_ins: CheckInRules | None = None, **fields: object
+) -> Drafting:
+    """The rules of a 24-hour deadline with reminders 6 h and 2 h before it."""
+    return Drafting(writer(**fields), 24, reminders or ReminderRules((6, 2)), check_ins)

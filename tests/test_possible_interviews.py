@@ -7,17 +7,15 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import builders
 from builders import ME, YOU, event, person
 from memory_mailbox import MemoryMailbox
 
 from daemon.config import DraftsSettings, MailboxKind, Settings
 from daemon.core.model import Decision, ref_of
-from daemon.core.plan import Drafting
-from daemon.core.reminders import ReminderRules
 from daemon.cycle import EMPLOYER, Runtime, run_cycle
 from daemon.executor import Channels
 from daemon.ledger import SCHEMA_VERSION, Ledger
-from daemon.templates import shipped_template
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -34,7 +32,7 @@ class Listed:
 
 def runtime(tmp_path, calendar, desktop):
     settings = Settings(YOU, (), DraftsSettings(MailboxKind.MAILDIR), tmp_path)
-    drafting = Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2)))
+    drafting = builders.drafting()
     channels = Channels(YOU, False, lambda title, body: desktop.append((title, body)))
     ledger = Ledger(tmp_path / "ledger.sqlite3")
     return Runtime(settings, drafting, [calendar], MemoryMailbox(), ledger, channels)

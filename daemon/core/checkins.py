@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
 from daemon.core.actions import Answered, CreateDraft
-from daemon.core.compose import Template, compose_check_in
+from daemon.core.compose import Writer, compose_check_in
 from daemon.core.deadline import check_in_due, decision_date
 from daemon.core.message import note_to
-from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Purpose, Recipient, You
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Purpose, Recipient
 from daemon.core.proofread import placeholders
 from daemon.core.protocols import SentNote
 
@@ -28,7 +28,6 @@ class CheckInRules:
 
     business_days: int
     zone: tzinfo
-    template: Template
     deadline_hours: float
 
 
@@ -83,7 +82,7 @@ def plan_check_ins(
     now: datetime,
     records: Iterable[DraftRecord],
     watched: Mapping[DraftKey, Watched],
-    you: You,
+    writer: Writer,
     rules: CheckInRules,
 ) -> list[Answered | CreateDraft]:
     """Stop watching what was answered; draft (or retry) the check-ins that came due."""
@@ -102,7 +101,7 @@ def plan_check_ins(
             continue  # drafted once, ever
         due = check_in_time(thanks, rules)
         if earlier is not None or (due is not None and now >= due):
-            actions.append(check_in_draft(now, thanks, seen.note, you, rules, earlier))
+            actions.append(check_in_draft(now, thanks, seen.note, writer, rules, earlier))
     return actions
 
 
@@ -110,7 +109,7 @@ def check_in_draft(
     now: datetime,
     thanks: DraftRecord,
     note: SentNote,
-    you: You,
+    writer: Writer,
     rules: CheckInRules,
     earlier: DraftRecord | None = None,
 ) -> CreateDraft:
@@ -120,10 +119,10 @@ def check_in_draft(
     keeps its attempts and deadline, and the draft it may have left is looked for.
     """
     key = thanks.key.check_in
-    composed = compose_check_in(thanks, you, rules.template, note.subject)
+    composed = compose_check_in(thanks, writer, note.subject)
     to = Recipient(thanks.recipient_email, thanks.recipient_name)
     message = note_to(
-        you, key, to, composed.subject, composed.body, now, references=(note.message_id,)
+        writer.you, key, to, composed.subject, composed.body, now, references=(note.message_id,)
     )
     record = replace(
         thanks,

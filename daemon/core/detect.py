@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from daemon.core.invite import company_of, promises_of, role_of, topics_of
+from daemon.core.company import company_of, role_of
 from daemon.core.model import (
     Decision,
     Event,
@@ -36,6 +36,7 @@ from daemon.core.model import (
     ref_of,
 )
 from daemon.core.model import ResponseStatus as Response
+from daemon.core.notes import read_notes
 from daemon.core.people import (
     PUBLIC_MAIL_DOMAINS,
     domain_of,
@@ -216,19 +217,24 @@ def finished(
     return [j for j in judgements if now - lookback <= j.event.end <= now - grace]
 
 
-def interview_of(judgement: Judgement) -> Interview:
-    """The interview a judgement found, with what its invite says about the job."""
-    event, recipients = judgement.event, judgement.recipients
-    description = plain_text(event.description)
-    notes = labelled_lines(description)
-    return Interview(
-        event=event,
-        recipients=recipients,
-        company=company_of(event, recipients, notes),
-        role=role_of(event, notes),
-        topics=topics_of(notes),
-        promises=promises_of(notes, description),
-    )
+def interview_of(
+    judgement: Judgement,
+    you: You,
+    known: Mapping[str, str] | None = None,
+    debrief: str = "",
+) -> Interview:
+    """The interview a judgement found, with what its invite and notes say about the job.
+
+    `known` maps a domain to the company another invite spelt for it; `debrief` is
+    what the user wrote in `followup debrief`.
+    """
+    event = judgement.event
+    notes = read_notes(plain_text(event.description), debrief)
+    people = [p for p in people_of(event) if not is_you(p, you)]
+    people += [Person(r.email, r.name) for r in judgement.recipients]
+    company = company_of(event, people, notes.labels, known, you)
+    role = role_of(event, notes.labels, company)
+    return Interview(event, judgement.recipients, company, role, notes)
 
 
 def finished_interviews(
@@ -243,13 +249,13 @@ def finished_interviews(
     events = list(events)
     judged = judge_all(events, knowledge_of(events, you))
     done = finished(judged, now, grace=grace, lookback=lookback)
-    return [interview_of(j) for j in done if j.verdict is Verdict.INTERVIEW]
+    return [interview_of(j, you) for j in done if j.verdict is Verdict.INTERVIEW]
 
 
 def interview_from(event: Event, you: You) -> Interview | None:
     """The `Interview` this event is for you on its own, or None when it is not one."""
     judgement = judge(event, knowledge_of([event], you))
-    return interview_of(judgement) if judgement.verdict is Verdict.INTERVIEW else None
+    return interview_of(judgement, you) if judgement.verdict is Verdict.INTERVIEW else None
 
 
 def next_interview_due(

@@ -23,6 +23,15 @@ from daemon.core.text import one_line
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a note carries, read when the configuration was loaded."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class DraftMessage:
     """Everything a mailbox needs to create one thank-you draft."""
 
@@ -35,6 +44,7 @@ class DraftMessage:
     message_id: str
     date: datetime
     references: tuple[str, ...] = ()  # the thread this message answers, oldest first
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
         # They come from mailboxes; only plain <id@host> forms may reach a header.
@@ -54,6 +64,11 @@ class DraftMessage:
             message["References"] = " ".join(self.references)
         # Quoted-printable keeps the file 7-bit clean for every client and gateway.
         message.set_content(self.body, charset="utf-8", cte="quoted-printable")
+        for attachment in self.attachments:
+            kind, _, sub = attachment.content_type.partition("/")
+            message.add_attachment(
+                attachment.data, maintype=kind, subtype=sub, filename=attachment.filename
+            )
         _check_headers(message, self.to_email, threaded=bool(self.references))
         return message
 
@@ -66,6 +81,7 @@ def note_to(
     body: str,
     now: datetime,
     references: tuple[str, ...] = (),
+    attachments: tuple[Attachment, ...] = (),
 ) -> DraftMessage:
     """A note from you to `recipient`, its Message-ID derived from `key`."""
     return DraftMessage(
@@ -78,6 +94,7 @@ def note_to(
         message_id=message_id_for(key, you.email),
         date=now,
         references=references,
+        attachments=attachments,
     )
 
 
@@ -122,6 +139,8 @@ def _check_headers(message: EmailMessage, to_email: str, *, threaded: bool) -> N
     parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
     recipients = [a.addr_spec for a in getattr(parsed["To"], "addresses", ())]
     expected = sorted([*_HEADERS, "In-Reply-To", "References"]) if threaded else _HEADERS
+    if parsed.is_multipart():  # with attachments: the encoding is each part's
+        expected = [name for name in expected if name != "Content-Transfer-Encoding"]
     if sorted(parsed.keys()) != expected or recipients != [to_email]:
         raise UnsafeDraftError(
             f"the draft to {to_email} did not read back as built; it was not created"

@@ -9,8 +9,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from daemon.core.notes import Notes
 
 
 class ResponseStatus(enum.StrEnum):
@@ -72,6 +76,10 @@ class Event:
     status: EventStatus = EventStatus.CONFIRMED
 
 
+# The words a thank-you note should have: brief, as the guide asks, but more than a line.
+NOTE_LENGTH = (40, 160)
+
+
 @dataclass(frozen=True)
 class You:
     """The person the daemon works for: signs the notes, is never a recipient."""
@@ -81,6 +89,7 @@ class You:
     aliases: tuple[str, ...] = ()
     own_domains: tuple[str, ...] = ()
     timezone: str = ""
+    strengths: tuple[str, ...] = ()  # what you bring: one is matched to each note
 
     @property
     def addresses(self) -> frozenset[str]:
@@ -101,6 +110,12 @@ class Recipient:
         return self.name.split()[0] if self.name.split() else ""
 
 
+def _no_notes() -> Notes:
+    from daemon.core.notes import Notes  # notes.py builds on this module
+
+    return Notes()
+
+
 @dataclass(frozen=True)
 class Interview:
     """A finished interview you attended, with everything a note needs."""
@@ -109,8 +124,7 @@ class Interview:
     recipients: tuple[Recipient, ...]
     company: str = ""
     role: str = ""
-    topics: tuple[str, ...] = ()
-    promises: tuple[str, ...] = ()
+    notes: Notes = field(default_factory=_no_notes)
 
     @property
     def ended_at(self) -> datetime:

@@ -72,6 +72,9 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 _TWO_LEVEL_SUFFIXES = ("co.uk", "org.uk", "ac.uk", "com.au", "co.jp", "co.nz", "com.br", "co.in")
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _EXCHANGE_NAME = re.compile(r"^(?P<last>[^,()]+),\s*(?P<middle>[^()]*?)\s*\((?P<first>[^()]+)\)$")
+_DEGREES = re.compile(
+    r"(?:,?\s+(?:PhD|Ph\.D\.|MBA|MD|M\.D\.|MSc|BSc|CPA|PE|Esq\.?|Jr\.?|Sr\.?|II|III|IV))+\s*$"
+)
 _HONORIFICS = re.compile(r"^(dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+", re.IGNORECASE)
 
 
@@ -161,9 +164,10 @@ def name_of(person: Person) -> str:
     if exchange:  # Exchange's "Boer, W. de (Willem)"
         particles = " ".join(w for w in exchange["middle"].split() if not w.endswith("."))
         name = " ".join(p for p in (exchange["first"], particles, exchange["last"]) if p)
+    name = _DEGREES.sub("", name)
     last, comma, first = name.partition(",")
-    if comma and first.strip() and " " not in last.strip():
-        name = f"{first.strip()} {last.strip()}"  # Exchange's "Smith, Jane"
+    if comma and first.strip() and len(last.split()) <= 3:
+        name = f"{first.strip()} {last.strip()}"  # Exchange's "Smith, Jane", "García López, María"
     name = _HONORIFICS.sub("", name)
     if name:
         return name

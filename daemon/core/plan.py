@@ -29,7 +29,7 @@ from daemon.core.checkins import (
     plan_check_ins,
     still_owed,
 )
-from daemon.core.compose import Template, compose_note
+from daemon.core.compose import Writer, compose_note
 from daemon.core.deadline import Scheduled
 from daemon.core.message import note_to
 from daemon.core.model import (
@@ -46,22 +46,26 @@ from daemon.core.model import (
     deadline_for,
     key_for,
 )
-from daemon.core.proofread import proofread
+from daemon.core.proofread import expected_for, proofread
 from daemon.core.protocols import DraftState
 from daemon.core.reminders import ReminderRules, plan_reminders, reminder_schedule
-from daemon.core.text import one_line, plain_text
+from daemon.core.text import one_line
 
 
 @dataclass(frozen=True)
 class Drafting:
-    """What composing drafts and reminders needs besides the interviews: who you are,
-    the template and the rules."""
+    """What composing drafts and reminders needs besides the interviews: the writer (you,
+    the templates, your strengths, your promises' links) and the rules."""
 
-    you: You
-    template: Template
+    writer: Writer
     deadline_hours: float
     reminders: ReminderRules
     check_ins: CheckInRules | None = None
+
+    @property
+    def you(self) -> You:
+        """Who the notes are from."""
+        return self.writer.you
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def plan(now: datetime, seen: Snapshot, drafting: Drafting) -> list[Action]:
     creations = _creations(now, seen, drafting)
     follow_ups: list[Answered | CreateDraft] = []
     if drafting.check_ins is not None:
-        follow_ups = plan_check_ins(now, records, seen.watched, drafting.you, drafting.check_ins)
+        follow_ups = plan_check_ins(now, records, seen.watched, drafting.writer, drafting.check_ins)
         records = _after(records, follow_ups)
     wanted = {a.record.key for a in [*creations, *follow_ups] if isinstance(a, CreateDraft)}
     reminders = plan_reminders(now, _owed(records), seen.delivered, drafting.reminders)
@@ -160,10 +164,12 @@ def draft_for(
     attempts: int,
 ) -> CreateDraft:
     """The composed, proofread draft for one interviewer, with its ledger record."""
-    you = drafting.you
+    you, writer = drafting.you, drafting.writer
     key = key_for(interview.event, recipient.email)
-    note = compose_note(interview, recipient, you, drafting.template)
-    message = note_to(you, key, recipient, note.subject, note.body, now)
+    note = compose_note(interview, recipient, writer)
+    message = note_to(
+        you, key, recipient, note.subject, note.body, now, attachments=note.attachments
+    )
     record = DraftRecord(
         key=key,
         status=DraftStatus.CREATING,
@@ -176,10 +182,10 @@ def draft_for(
         deadline=deadline_for(interview.ended_at, drafting.deadline_hours),
         message_id=message.message_id,
         subject=note.subject,
-        problems=tuple(proofread(note, interview, recipient, you)),
+        problems=tuple(proofread(note, expected_for(interview, recipient, writer), writer.lexicon)),
         attempts=attempts,
         created_at=now,
-        notes=plain_text(interview.event.description)[:4000],
+        notes=interview.notes.text[:4000],
     )
     return CreateDraft(record, message)
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
+import builders
 import pytest
 from builders import ME, YOU, event, person
 from memory_mailbox import MemoryMailbox
@@ -21,16 +22,15 @@ from daemon.core.reminders import ReminderRules
 from daemon.cycle import watch_sent
 from daemon.executor import Channels, execute
 from daemon.ledger import Ledger
-from daemon.templates import shipped_template
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 
 
 def drafting(zone=BERLIN, quiet: bool = False, check_in_days: int = 7) -> Drafting:
-    rules = CheckInRules(check_in_days, zone, shipped_template("check-in"), 24)
+    rules = CheckInRules(check_in_days, zone, 24)
     hours = QuietHours(time(22), time(7), zone) if quiet else None
-    return Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2), hours), rules)
+    return builders.drafting(ReminderRules((6, 2), hours), rules)
 
 
 class Life:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+import builders
 from builders import ME, YOU, event, person
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -27,13 +28,11 @@ from memory_mailbox import MemoryMailbox
 from daemon.config import DraftsSettings, MailboxKind, Settings
 from daemon.core.checkins import CheckInRules
 from daemon.core.model import Event, key_for
-from daemon.core.plan import Drafting
 from daemon.core.protocols import ConnectorError, DraftState, SentNote
 from daemon.core.reminders import ReminderRules
 from daemon.cycle import Runtime, run_cycle
 from daemon.executor import Channels
 from daemon.ledger import Ledger
-from daemon.templates import shipped_template
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 GRACE = timedelta(minutes=10)
@@ -94,9 +93,9 @@ class ExactlyOnce(RuleBasedStateMachine):
 
     def _runtime(self) -> Runtime:
         settings = Settings(YOU, (), DraftsSettings(MailboxKind.MAILDIR), self.folder)
-        check_ins = CheckInRules(1, UTC, shipped_template("check-in"), 24)
+        check_ins = CheckInRules(1, UTC, 24)
         rules = ReminderRules((6, 2))
-        drafting = Drafting(YOU, shipped_template("thank-you"), 24, rules, check_ins)
+        drafting = builders.drafting(rules, check_ins)
         ledger = Ledger(self.folder / "ledger.sqlite3")
         return Runtime(settings, drafting, [_Listed(self)], self.mailbox, ledger, Channels(YOU))
 

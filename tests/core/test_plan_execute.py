@@ -5,20 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import builders
 import pytest
 from builders import ME, NOW, YOU, event, person
 from memory_mailbox import MemoryMailbox
 
 from daemon.core.detect import finished_interviews
 from daemon.core.model import DraftKey, DraftStatus, key_for
-from daemon.core.plan import CreateDraft, Drafting, Reconcile, RecordOutcome, Snapshot, plan
+from daemon.core.plan import CreateDraft, Reconcile, RecordOutcome, Snapshot, plan
 from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState
-from daemon.core.reminders import ReminderRules
 from daemon.executor import Channels, Executor, execute
 from daemon.ledger import Ledger, LedgerError
-from daemon.templates import shipped_template
 
-DRAFTING = Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2)))
+DRAFTING = builders.drafting()
 CHANNELS = Channels(YOU, by_mail=False)
 
 

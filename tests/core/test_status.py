@@ -6,16 +6,16 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import builders
 import pytest
-from builders import BERLIN, NOW, YOU
+from builders import BERLIN, NOW
 
 from daemon.core.actions import Remind
 from daemon.core.deadline import QuietHours, describe_time_left
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus
-from daemon.core.plan import Drafting, Snapshot, plan
+from daemon.core.plan import Snapshot, plan
 from daemon.core.reminders import ReminderRules
 from daemon.core.status import Urgency, render_table, status_rows, urgency_of
-from daemon.templates import shipped_template
 
 KEY = DraftKey("ics:cal", "uid-1", "20261126T120000Z", "priya@acme.example")
 RECORD = DraftRecord(
@@ -33,7 +33,7 @@ RECORD = DraftRecord(
     problems=("placeholder left in: [a topic you discussed]",),
     draft_ref="1700000000.M1P2Q0R1.host",
 )
-DRAFTING = Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2)))
+DRAFTING = builders.drafting()
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_an_empty_ledger_says_so():
 
 def test_status_shows_the_planners_next_reminder_quiet_hours_included():
     quiet = QuietHours(time(22), time(7), BERLIN)
-    drafting = Drafting(YOU, shipped_template("thank-you"), 24, ReminderRules((6, 2), quiet))
+    drafting = builders.drafting(ReminderRules((6, 2), quiet))
     # The 6 h stage comes due at 03:00; quiet hours hold it until 07:00.
     night = datetime(2026, 11, 27, 1, 0, tzinfo=BERLIN)
     record = replace(RECORD, deadline=datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN))

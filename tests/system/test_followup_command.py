@@ -72,7 +72,7 @@ def test_run_once_leaves_one_decoded_draft_per_interviewer(config, home, tmp_pat
     body = jose.get_content()
     assert body.startswith("Hi José,\n")
     assert "the move to event sourcing" in body
-    assert "As promised, here is my design write-up: [add the link or attach it]." in body
+    assert "As promised, I'm sending you my design write-up: [add the link or attach it]." in body
     sam = notes["sam.taylor@globex.example"]
     assert "<" not in sam.get_content()  # the HTML invite never reaches the note as markup
     assert "the Platform Engineer role at Globex" in sam.get_content()
@@ -95,7 +95,7 @@ def test_status_json_has_every_draft_with_deadline_and_problems(config, home):
     assert priya["state"] == "drafted" and priya["stage"] == "ok"
     assert priya["company"] == "Acme" and priya["role"] == "Senior Backend Engineer"
     assert Path(priya["draft"]).is_file()
-    assert "promised 'send my design write-up': add the link or attach it" in priya["problems"]
+    assert "promised 'my design write-up': add the link or attach it" in priya["problems"]
     sam = rows["sam.taylor@globex.example"]
     assert (sam["stage"], sam["deadline"]) == ("due-soon", "2026-11-26T21:00:00+00:00")
 

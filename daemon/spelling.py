@@ -1,0 +1,59 @@
+"""The English dictionary notes are checked against: pyspellchecker's, plus the terms of the trade.
+
+The dictionary is read on first use (a quarter of a second), so commands that
+do not write or check notes never pay for it. Words of the interview itself
+(names, the company, the role, your notes) are allowed by the proofreader;
+this module adds the technical and hiring vocabulary a general dictionary
+lacks.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from spellchecker import SpellChecker
+
+# Words of software, data and hiring that a general English dictionary does not know.
+TERMS = frozenset(
+    {
+        "api", "apis", "backend", "backends", "frontend", "frontends", "fullstack", "devops",
+        "devsecops", "sre", "mlops", "dataops", "kubernetes", "docker", "terraform", "ansible",
+        "postgres", "postgresql", "mysql", "sqlite", "redis", "kafka", "rabbitmq", "graphql",
+        "grpc", "json", "yaml", "html", "css", "javascript", "typescript", "nodejs", "golang",
+        "rust", "scala", "kotlin", "swift", "python", "django", "flask", "fastapi", "react", "vue",
+        "angular", "nextjs", "microservice", "microservices", "monolith", "serverless", "lambda",
+        "saas", "paas", "iaas", "onboarding", "offboarding", "roadmap", "roadmaps", "okr", "okrs",
+        "kpi", "kpis", "ux", "ui", "ui/ux", "figma", "wireframe", "wireframes", "prototyping",
+        "jira", "confluence", "github", "gitlab", "bitbucket", "ci", "cd", "ci/cd", "observability",
+        "opentelemetry", "prometheus", "grafana", "datadog", "sentry", "dashboard", "dashboards",
+        "etl", "elt", "dbt", "airflow", "snowflake", "bigquery", "redshift", "databricks", "spark",
+        "pyspark", "hadoop", "llm", "llms", "nlp", "ml", "ai", "genai", "pytorch", "tensorflow",
+        "scikit", "sklearn", "pandas", "numpy", "jupyter", "mlflow", "a/b", "ab", "experimentation",
+        "stakeholder", "stakeholders", "upskilling", "reskilling", "fintech", "healthtech",
+        "edtech", "proptech", "insurtech", "startup", "startups", "scaleup", "scaleups", "b2b",
+        "b2c", "gtm", "crm", "erp", "sap", "salesforce", "hubspot", "webhook", "webhooks", "oauth",
+        "sso", "idempotent", "idempotency", "latency", "throughput", "sharding", "failover",
+        "runbook", "runbooks", "postmortem", "postmortems", "on-call", "oncall", "pagerduty",
+        "sprint", "sprints", "scrum", "kanban", "retro", "retros", "standup", "standups",
+    }
+)  # fmt: skip
+
+
+@functools.cache
+def _checker() -> SpellChecker:
+    return SpellChecker(language="en")
+
+
+class EnglishLexicon:
+    """`known(word)`: whether a lower-case word is English or a term of the trade."""
+
+    def known(self, word: str) -> bool:
+        """Whether `word` is in the dictionary or the terms."""
+        lowered = word.lower().strip("'’-")
+        if lowered.endswith(("'s", "’s")):
+            lowered = lowered[:-2]
+        parts = [p for p in lowered.split("-") if p]  # "take-home": each part is a word
+        return all(
+            part in TERMS or not any(c.isalpha() for c in part) or _checker().known([part])
+            for part in parts
+        )
