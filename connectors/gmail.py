@@ -5,10 +5,17 @@ exactly once: `drafts.create` is never retried. A draft's reference names the
 draft, its thread and the account, so that once the draft is gone its thread
 tells sent (a message that is no longer a draft: sent or scheduled) from
 deleted, from labels alone, and so that drafts are never judged from another
-account's mailbox. The scopes are `gmail.compose` and `gmail.metadata`; with
-the latter Gmail refuses searches (`q`) and bodies, so a draft is found again
-by reading headers one draft at a time, and an answer to a sent note is
-recognised by the From headers of the messages in its thread.
+account's mailbox.
+
+The scopes are `gmail.compose` and `gmail.metadata`. Gmail refuses searches
+(`q`) and bodies to any token holding `gmail.metadata`, even beside broader
+scopes, so a draft is found again by reading headers one draft at a time, and
+an answer to a sent note is recognised by the From headers of the messages in
+its thread. With `[google] read_drafts` the sign-in holds `gmail.readonly`
+instead, and only then is a draft's body read (`drafts.get` as raw bytes), to
+proofread it as the user left it; otherwise `read_draft` gives the draft's
+version without its text, and nothing here asks for a body. A draft is
+replaced with `drafts.update`, once, in its thread.
 
 Gmail files a new draft or message into an existing thread only when the
 request names the `threadId`, the message's References/In-Reply-To name a
@@ -34,6 +41,7 @@ from email.utils import getaddresses
 from typing import Any
 from urllib.parse import quote
 
+from connectors.draft_text import draft_text
 from connectors.google_api import GoogleSession
 from connectors.replies import answered_by, bare_id, named_ids
 from daemon.core.protocols import (
@@ -43,6 +51,7 @@ from daemon.core.protocols import (
     DraftState,
     SentNote,
     SignInRequiredError,
+    StoredDraft,
 )
 
 log = logging.getLogger(__name__)
@@ -58,6 +67,8 @@ _SENT_LABELS = frozenset({"SENT", "SCHEDULED"})
 # Every header that can make Gmail deliver a message to someone.
 _RECIPIENT_HEADERS = ("To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc")
 _HEADER_PARSER = BytesHeaderParser(policy=email.policy.default)
+# Why a draft cannot be replaced once the user sent or deleted it.
+_GONE = "cannot replace the Gmail draft {ref}: it is no longer a draft (sent or deleted)"
 # A message id inside In-Reply-To or References: `<local@domain>`.
 
 
@@ -165,6 +176,44 @@ class GmailMailbox:
         parsed = self._own(ref)
         draft = self._draft(parsed.draft_id) if parsed.draft_id != "-" else None
         return str(draft["message"]["id"]) if draft else None
+
+    def read_draft(self, ref: str) -> StoredDraft | None:
+        """The draft's version (as `draft_version`) and, where the sign-in and
+        `[google] read_drafts` allow it, its text; None once it is gone."""
+        parsed = self._own(ref)
+        if parsed.draft_id == "-":
+            return None
+        if not self._session.may_read_drafts():
+            draft = self._draft(parsed.draft_id)
+            return StoredDraft(str(draft["message"]["id"])) if draft else None
+        request = self._drafts().get(userId="me", id=parsed.draft_id, format="raw")
+        draft = self._session.read(request, missing_ok=True)
+        if not draft:
+            return None
+        message = draft["message"]
+        return StoredDraft(str(message["id"]), draft_text(_decode(message.get("raw", ""))))
+
+    def replace_draft(self, ref: str, message: EmailMessage) -> str:
+        """Put `message` in the draft's place (`drafts.update`, once, naming its thread)
+        and return the reference: the draft id stays, the thread may be new, as Gmail
+        files a message into a thread only when its headers belong there."""
+        parsed = self._own(ref)
+        if parsed.draft_id == "-":
+            raise ConnectorError(_GONE.format(ref=ref))
+        body = {
+            "id": parsed.draft_id,
+            "message": {"raw": _encode(message.as_bytes()), "threadId": parsed.thread_id},
+        }
+        request = self._drafts().update(userId="me", id=parsed.draft_id, body=body)
+        try:
+            draft = self._session.write(request)
+        except SignInRequiredError:
+            raise
+        except ConnectorError as error:
+            if self._is_gone(parsed.draft_id):  # say so, rather than Google's 404
+                raise ConnectorError(_GONE.format(ref=ref)) from error
+            raise
+        return str(_Ref(draft["id"], draft["message"]["threadId"], self.account()))
 
     def delete_draft(self, ref: str) -> None:
         """Delete the draft (`drafts.delete`, once); one already gone is left alone."""
@@ -296,6 +345,15 @@ class GmailMailbox:
         request = self._drafts().get(userId="me", id=draft_id, format="minimal")
         return self._session.read(request, missing_ok=True, attempts=attempts)
 
+    def _is_gone(self, draft_id: str) -> bool:
+        """Whether Gmail says the draft is no longer there; False when it cannot say."""
+        try:
+            return not self._draft(draft_id, attempts=1)
+        except SignInRequiredError:
+            raise
+        except ConnectorError:
+            return False
+
     def _recently_sent(self, wanted: _Wanted, since: datetime | None) -> dict[str, Any] | None:
         """The newest sent message that is the wanted draft, not one sent before `since`."""
         earliest = (since - CLOCK_SKEW).timestamp() * 1000 if since else 0
@@ -426,6 +484,11 @@ def _refer_to_last(message: EmailMessage, thread: dict[str, Any]) -> None:
 
 def _encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode("ascii")
+
+
+def _decode(raw: str) -> bytes:
+    """The bytes of Gmail's base64url `raw`, whether or not it kept its padding."""
+    return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
 
 
 def _message_id(message: dict[str, Any]) -> str:

@@ -5,7 +5,10 @@ overridable endpoints), puts a timeout on every HTTP call, retries reads with
 jittered exponential backoff on 429, 5xx, rate-limit 403s and network errors,
 never retries a write, and turns every failure into one line a user can act
 on. A revoked or expired sign-in blocks all further calls, without touching
-the network, until a new token file is written.
+the network, until a new token file is written. It also says whether draft
+bodies may be read: `[google] read_drafts` is on and the token's scopes let
+Gmail show them; a token that does not match the setting is used as it is,
+and the log says once how to change it.
 """
 
 from __future__ import annotations
@@ -22,14 +25,17 @@ import httplib2
 import requests
 from google.auth.exceptions import RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
+from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from connectors.google_auth import (
     SIGN_IN_NEEDED,
     TokenStore,
+    held_scopes,
     is_invalid_grant,
     load_credentials,
+    reads_bodies,
 )
 from daemon.core.protocols import ConnectorError, SignInRequiredError
 
@@ -62,15 +68,18 @@ class GoogleSession:
         timeout: float = 30.0,
         sleep: Callable[[float], object] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        read_drafts: bool = False,
     ) -> None:
         self._store = store
         self._endpoints = endpoints
         self._timeout = timeout
         self._sleep = sleep
         self._jitter = jitter
+        self._read_drafts = read_drafts
         self._services: dict[str, Any] = {}
         self._loaded_stamp: object = None
         self._blocked_stamp: object = None
+        self._noted_stamp: object = None
 
     def gmail(self) -> Any:
         """The Gmail v1 client."""
@@ -83,7 +92,16 @@ class GoogleSession:
     def check_ready(self) -> None:
         """Raise `SignInRequiredError` unless a usable sign-in is stored; no network call."""
         self._check_not_blocked()
-        load_credentials(self._store, token_uri=self._endpoints.token_uri)
+        self._credentials()
+
+    def granted_scopes(self) -> frozenset[str]:
+        """The scopes of the stored sign-in; no network call."""
+        return held_scopes(self._credentials())
+
+    def may_read_drafts(self) -> bool:
+        """Whether draft bodies may be read: `[google] read_drafts` asks for it and the
+        stored sign-in lets Gmail show them; no network call."""
+        return self._read_drafts and reads_bodies(self.granted_scopes())
 
     def read(self, request: Any, *, missing_ok: bool = False, attempts: int | None = None) -> Any:
         """Execute an idempotent request, waiting out rate limits and outages.
@@ -148,7 +166,7 @@ class GoogleSession:
         return self._services[name]
 
     def _build(self, name: str, version: str, endpoint: str | None) -> Any:
-        credentials = load_credentials(self._store, token_uri=self._endpoints.token_uri)
+        credentials = self._credentials()
         http = OnceOnlyHttp(AuthorizedSession(credentials), self._timeout)  # type: ignore[no-untyped-call]
         options = {"api_endpoint": endpoint} if endpoint else None
         return build(
@@ -159,6 +177,18 @@ class GoogleSession:
             cache_discovery=False,
             client_options=options,
         )
+
+    def _credentials(self) -> Credentials:
+        """The stored credentials (see `load_credentials`), noting once per token file
+        when its scopes do not match `[google] read_drafts`."""
+        stamp = self._store.stamp()
+        credentials = load_credentials(
+            self._store, token_uri=self._endpoints.token_uri, read_drafts=self._read_drafts
+        )
+        if stamp != self._noted_stamp:
+            self._noted_stamp = stamp
+            _note_scope_mismatch(held_scopes(credentials), self._read_drafts)
+        return credentials
 
     def _check_not_blocked(self) -> None:
         if self._blocked_stamp is None:
@@ -222,6 +252,21 @@ class OnceOnlyHttp:
     def close(self) -> None:
         """Release pooled connections."""
         self._session.close()  # type: ignore[no-untyped-call]
+
+
+def _note_scope_mismatch(granted: frozenset[str], read_drafts: bool) -> None:
+    """Say how to make the sign-in match `[google] read_drafts`, when it does not."""
+    if read_drafts and not reads_bodies(granted):
+        log.info(
+            "[google] read_drafts is on, but the Google sign-in does not let the daemon "
+            "read your drafts, so they are proofread as written: run `followup auth` "
+            "again to allow it"
+        )
+    elif not read_drafts and reads_bodies(granted):
+        log.info(
+            "the Google sign-in lets the daemon read your mail, which it does not do "
+            "with [google] read_drafts off: run `followup auth` again to narrow it"
+        )
 
 
 def describe_http_error(error: HttpError) -> str:

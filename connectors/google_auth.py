@@ -1,11 +1,17 @@
 """The Google sign-in the daemon keeps: scopes, the token file, credentials ready to use.
 
-`SCOPES` are the three narrowest that work. `TokenStore` keeps the token as
-JSON (never pickle), written atomically, 0600 in a 0700 directory whatever the
-umask. The daemon calls `load_credentials`, which returns credentials ready for
-the API clients or raises `SignInRequiredError`; `is_invalid_grant` recognises
-a refresh that failed because the grant was revoked or has expired. Getting a
-token in the first place is `connectors.google_signin`'s job.
+`scopes_for(read_drafts)` are the three narrowest that work: `gmail.compose`,
+`calendar.events.readonly` and, to tell sent drafts from deleted ones,
+`gmail.metadata`, or `gmail.readonly` when `[google] read_drafts` lets the
+daemon read the drafts as the user edits them. (Gmail refuses every body to a
+token holding `gmail.metadata`, even beside broader scopes, so the two are
+never asked for together.) `TokenStore` keeps the token as JSON (never
+pickle), written atomically, 0600 in a 0700 directory whatever the umask. The
+daemon calls `load_credentials`, which returns credentials ready for the API
+clients or raises `SignInRequiredError`; `reads_bodies` says whether a token's
+scopes let Gmail show message bodies; `is_invalid_grant` recognises a refresh
+that failed because the grant was revoked or has expired. Getting a token in
+the first place is `connectors.google_signin`'s job.
 
 Tokens and refresh tokens are never logged or shown.
 """
@@ -31,15 +37,21 @@ log = logging.getLogger(__name__)
 
 GMAIL_COMPOSE = "https://www.googleapis.com/auth/gmail.compose"
 GMAIL_METADATA = "https://www.googleapis.com/auth/gmail.metadata"
+GMAIL_READONLY = "https://www.googleapis.com/auth/gmail.readonly"
+GMAIL_MODIFY = "https://www.googleapis.com/auth/gmail.modify"
+GMAIL_FULL = "https://mail.google.com/"
 CALENDAR_EVENTS_READONLY = "https://www.googleapis.com/auth/calendar.events.readonly"
 
-SCOPES: tuple[str, ...] = (GMAIL_COMPOSE, GMAIL_METADATA, CALENDAR_EVENTS_READONLY)
-"""Everything the daemon asks Google for, and nothing broader."""
+# Gmail scopes that show labels and headers (what tells a sent draft from a deleted
+# one), and those among them that also show bodies (never asked for: modify, full).
+_SEES_LABELS = frozenset({GMAIL_METADATA, GMAIL_READONLY, GMAIL_MODIFY, GMAIL_FULL})
+_SEES_BODIES = frozenset({GMAIL_READONLY, GMAIL_MODIFY, GMAIL_FULL})
 
 _PURPOSES = {
     CALENDAR_EVENTS_READONLY: "read your calendar events",
     GMAIL_COMPOSE: "create drafts and send reminders to yourself",
     GMAIL_METADATA: "see which drafts were sent (message metadata, not bodies)",
+    GMAIL_READONLY: "read your drafts as you edit them, to proofread them (and which were sent)",
 }
 
 SIGN_IN_NEEDED = "Google sign-in needed: run `followup auth`"
@@ -146,24 +158,60 @@ def _private_token_dir(directory: Path) -> None:
 # --------------------------------------------------------------------------- the daemon's side
 
 
-def load_credentials(store: TokenStore, *, token_uri: str | None = None) -> Credentials:
+def scopes_for(read_drafts: bool) -> tuple[str, ...]:
+    """Everything the daemon asks Google for, and nothing broader.
+
+    With `read_drafts`, `gmail.readonly` takes the place of `gmail.metadata`:
+    it also shows labels, and Gmail would refuse bodies beside `gmail.metadata`.
+    """
+    gmail = GMAIL_READONLY if read_drafts else GMAIL_METADATA
+    return (GMAIL_COMPOSE, gmail, CALENDAR_EVENTS_READONLY)
+
+
+def load_credentials(
+    store: TokenStore, *, token_uri: str | None = None, read_drafts: bool = False
+) -> Credentials:
     """The stored credentials, ready for the API clients (refreshed on first use).
 
     Raises `SignInRequiredError` when there is no token file, it cannot be
-    read, it has no refresh token, or it lacks one of `SCOPES`.
+    read, it has no refresh token, or it lacks what the daemon cannot run
+    without: `gmail.compose`, `calendar.events.readonly`, and `gmail.metadata`
+    or `gmail.readonly`, whichever `read_drafts` says. A token with the other
+    of the two is used as it is: the daemon runs with what it allows.
     """
     credentials = store.load(token_uri=token_uri)
     if credentials is None:
         raise SignInRequiredError(SIGN_IN_NEEDED)
     if not credentials.refresh_token:
         raise SignInRequiredError(f"{SIGN_IN_NEEDED} (the saved sign-in has no refresh token)")
-    missing = missing_scopes(credentials.scopes)
+    missing = missing_for_daemon(held_scopes(credentials), read_drafts=read_drafts)
     if missing:
         raise SignInRequiredError(
             f"{SIGN_IN_NEEDED} (the saved sign-in does not allow the daemon to "
             f"{describe_scopes(missing)})"
         )
     return credentials
+
+
+def held_scopes(credentials: Credentials) -> frozenset[str]:
+    """The scopes the credentials hold: those Google said it granted, else those saved.
+
+    A saved token only keeps the scopes asked for (`followup auth` refuses a
+    grant that lacks any of them), and a refresh asks for exactly those, so its
+    access tokens carry them.
+    """
+    granted = credentials.granted_scopes
+    if granted is None:
+        return frozenset(credentials.scopes or ())
+    return frozenset(granted)
+
+
+def reads_bodies(granted: Iterable[str]) -> bool:
+    """Whether Gmail shows message bodies to a token with these scopes: one of
+    `gmail.readonly`, `gmail.modify` or full access, and never `gmail.metadata`
+    (googleapis/google-api-python-client#582: its presence forbids bodies and search)."""
+    have = set(granted)
+    return bool(have & _SEES_BODIES) and GMAIL_METADATA not in have
 
 
 def is_invalid_grant(error: BaseException) -> bool:
@@ -188,10 +236,20 @@ def _names_invalid_grant(args: tuple[Any, ...]) -> bool:
     return False
 
 
-def missing_scopes(granted: Iterable[str] | str | None) -> list[str]:
-    """The scopes of `SCOPES` not in `granted` (a list or a space-separated string)."""
+def missing_scopes(granted: Iterable[str] | str | None, wanted: Iterable[str]) -> list[str]:
+    """The scopes of `wanted` not in `granted` (a list or a space-separated string)."""
     have = set(granted.split() if isinstance(granted, str) else granted or ())
-    return [scope for scope in SCOPES if scope not in have]
+    return [scope for scope in wanted if scope not in have]
+
+
+def missing_for_daemon(granted: Iterable[str], *, read_drafts: bool) -> list[str]:
+    """What the daemon cannot run without and `granted` lacks: compose, calendar, and a
+    scope that shows labels (named as `scopes_for(read_drafts)` asks for it)."""
+    have = set(granted)
+    missing = [scope for scope in scopes_for(read_drafts) if scope not in have]
+    if have & _SEES_LABELS:  # metadata instead of readonly, or the other way round
+        missing = [scope for scope in missing if scope not in _SEES_LABELS]
+    return missing
 
 
 def describe_scopes(scopes: Iterable[str]) -> str:

@@ -3,8 +3,9 @@
 `sign_in` runs the flow with a loopback redirect (`http://localhost:PORT/`).
 Without a browser on this machine it shows the consent address, an SSH
 port-forward recipe, and also accepts the address the browser ended on, pasted
-back: whichever arrives first wins. It refuses a sign-in where any of `SCOPES`
-was unticked, and saves the token with `TokenStore`.
+back: whichever arrives first wins. It asks for `scopes_for(read_drafts)`,
+refuses a sign-in where any of them was unticked, and saves the token with
+`TokenStore`.
 
 Tokens, refresh tokens and authorization codes are never logged or shown.
 """
@@ -40,7 +41,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from oauthlib.oauth2 import OAuth2Error  # type: ignore[import-untyped, unused-ignore]
 
-from connectors.google_auth import SCOPES, TokenStore, describe_scopes, missing_scopes
+from connectors.google_auth import TokenStore, describe_scopes, missing_scopes, scopes_for
 from daemon.core.protocols import ConnectorError
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ _BROWSER_PAGE = (
 
 @dataclass(frozen=True)
 class SignInResult:
-    """Who signed in, and what they allowed (always all of `SCOPES`)."""
+    """Who signed in, and what they allowed (every scope asked for, as Google granted it)."""
 
     email: str
     scopes: tuple[str, ...]
@@ -81,6 +82,7 @@ def sign_in(
     say: Callable[[str], None] = _say_on_stdout,
     pasted_lines: Iterable[str] | None = None,
     timeout: float | None = None,
+    read_drafts: bool = False,
 ) -> SignInResult:
     """Sign in to Google once and save the token; behind `followup auth`.
 
@@ -94,23 +96,25 @@ def sign_in(
     is read between polls and must not block — completes the sign-in,
     whichever comes first. `timeout` (seconds, None: wait until interrupted)
     bounds the wait. `token_uri` replaces the client file's token endpoint and
-    `gmail_endpoint` Gmail's, for tests and proxies.
+    `gmail_endpoint` Gmail's, for tests and proxies. `read_drafts` (the
+    `[google]` setting) chooses the scopes asked for: see `scopes_for`.
 
     Raises `ConnectorError` with one actionable line on any failure; nothing
     is saved unless every scope was granted and Gmail named the account.
     """
     config = read_client_config(client_secrets, token_uri=token_uri)
-    flow = InstalledAppFlow.from_client_config(config, scopes=list(SCOPES))
+    wanted = scopes_for(read_drafts)
+    flow = InstalledAppFlow.from_client_config(config, scopes=list(wanted))
     with _loopback_server(port) as server:
         flow.redirect_uri = f"http://localhost:{server.port}/"
         url, state = _authorization_url(flow)
         _invite(say, url, server.port, open_browser=open_browser)
         answer = _wait_for_answer(server, pasted_lines, say, timeout)
-    credentials = _exchange(flow, _code_from(answer, state))
+    credentials = _exchange(flow, _code_from(answer, state), wanted)
     email = _signed_in_address(credentials, gmail_endpoint)
     store.save(credentials)
     log.info("signed in to Google as %s", email)
-    return SignInResult(email, SCOPES)
+    return SignInResult(email, _granted_in_order(credentials, wanted))
 
 
 def _authorization_url(flow: Any) -> tuple[str, str]:
@@ -435,8 +439,8 @@ def _code_from(answer: Mapping[str, str], state: str) -> str:
 # --------------------------------------------------------------------------- after the consent
 
 
-def _exchange(flow: Any, code: str) -> Credentials:
-    """Trade the code for tokens, then insist on a refresh token and every scope."""
+def _exchange(flow: Any, code: str, wanted: tuple[str, ...]) -> Credentials:
+    """Trade the code for tokens, then insist on a refresh token and every `wanted` scope."""
     try:
         with _token_scope_may_change(), _token_logs_silenced():
             flow.fetch_token(code=code, timeout=_HTTP_TIMEOUT)
@@ -448,7 +452,7 @@ def _exchange(flow: Any, code: str) -> Credentials:
     except requests.RequestException as error:
         raise ConnectorError(f"cannot reach Google to finish the sign-in: {error}") from None
     credentials: Credentials = flow.credentials
-    _check_granted(credentials)
+    _check_granted(credentials, wanted)
     if not credentials.refresh_token:
         raise ConnectorError(
             "Google returned no refresh token; remove interview-followup's access at "
@@ -457,9 +461,23 @@ def _exchange(flow: Any, code: str) -> Credentials:
     return credentials
 
 
-def _check_granted(credentials: Credentials) -> None:
+def _granted(credentials: Credentials) -> list[str]:
+    """What Google said it granted (the scopes asked for when it did not say)."""
     granted = credentials.granted_scopes
-    missing = missing_scopes(credentials.scopes if granted is None else granted)
+    if granted is None:
+        return list(credentials.scopes or ())
+    return list(granted)
+
+
+def _granted_in_order(credentials: Credentials, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The granted scopes, those asked for first and in that order: what `followup auth`
+    reports, so it also names anything Google granted beyond the request."""
+    granted = _granted(credentials)
+    return (*(s for s in wanted if s in granted), *(s for s in granted if s not in wanted))
+
+
+def _check_granted(credentials: Credentials, wanted: tuple[str, ...]) -> None:
+    missing = missing_scopes(_granted(credentials), wanted)
     if missing:
         raise ConnectorError(
             "not signed in: you did not allow interview-followup to "

@@ -7,6 +7,12 @@ is its Maildir unique key, the part of the file name before the info suffix
 tools (mbsync, offlineimap) append `,U=<uid>` to the name, but the key
 survives both.
 
+A draft is read back as the user left it (its subject, text and attachment
+names, for proofreading), its version being a digest of the file. Replacing a
+draft writes the new message to tmp/ and renames it over the draft's current
+file: the same name, so its key and flags stay, and a reader sees the old
+draft or the new one, never a part.
+
 Whether a draft that left the Drafts folder was sent is decided from the
 optional Sent folder: by Message-ID, or by To address and Subject, because
 mutt and Thunderbird give the sent copy a fresh Message-ID.
@@ -36,6 +42,7 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
+from connectors.draft_text import MAX_DRAFT_BYTES, draft_text
 from connectors.replies import answered_by, bare_id, named_ids
 from daemon.core.protocols import (
     CLOCK_SKEW,
@@ -43,6 +50,7 @@ from daemon.core.protocols import (
     CreatedDraft,
     DraftState,
     SentNote,
+    StoredDraft,
 )
 from daemon.files import ensure_private_dir, fsync_directory, write_atomically
 
@@ -150,15 +158,41 @@ class MaildirMailbox:
 
     def draft_version(self, ref: str) -> str | None:
         """A digest of the draft file's bytes; None once it is gone or marked trashed."""
+        read = self._read_draft_file(ref)
+        return read[0] if read is not None else None
+
+    def read_draft(self, ref: str) -> StoredDraft | None:
+        """The draft's subject, text and attachment names, with the digest `draft_version`
+        gives; None once it is gone or marked trashed. See `Mailbox.read_draft`."""
+        read = self._read_draft_file(ref)
+        if read is None:
+            return None
+        version, head = read
+        return StoredDraft(version, draft_text(head))
+
+    def replace_draft(self, ref: str, message: EmailMessage) -> str:
+        """Write `message` over the draft's file, atomically, and return its (unchanged) key.
+
+        The new bytes go to tmp/ and are renamed onto the draft's current name, so
+        the key and the flags a client set stay; a reader sees the old draft or the
+        new one, never a mix. Raises ConnectorError when the draft is gone.
+        """
         path = self._locate(ref)
         if path is None or _TRASHED_FLAG in _flags(path.name):
-            return None
+            raise ConnectorError(
+                f"cannot replace the draft {ref}: it is no longer in {self._drafts}"
+            )
+        data = message.as_bytes(policy=_FILE_POLICY)
         try:
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-        except FileNotFoundError:
-            return None
+            _ensure_maildir(self._drafts)
+            # write_atomically fsyncs the new file, renames it over `path` (os.replace:
+            # atomic within the Maildir's file system) and fsyncs cur/.
+            write_atomically(self._drafts / "tmp" / _new_key(), path, data)
+            self._undo_if_renamed(ref, path)
         except OSError as exc:
-            raise ConnectorError(f"cannot read the draft {path}: {_reason(exc)}") from exc
+            raise ConnectorError(f"cannot replace the draft {path}: {_reason(exc)}") from exc
+        log.debug("replaced draft %s in %s", ref, self._drafts)
+        return ref
 
     def delete_draft(self, ref: str) -> None:
         """Remove the draft's file from Drafts."""
@@ -285,6 +319,41 @@ class MaildirMailbox:
                     return path
         return None
 
+    def _read_draft_file(self, ref: str) -> tuple[str, bytes] | None:
+        """The digest of the draft's whole file and its first `MAX_DRAFT_BYTES`; None once
+        it is gone or trashed. A file renamed by a client meanwhile is looked for again."""
+        for _attempt in range(2):
+            path = self._locate(ref)
+            if path is None or _TRASHED_FLAG in _flags(path.name):
+                return None
+            try:
+                return _digest_and_head(path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise ConnectorError(f"cannot read the draft {path}: {_reason(exc)}") from exc
+        return None
+
+    def _undo_if_renamed(self, ref: str, written: Path) -> None:
+        """Undo a replacement that raced a client renaming the draft (new flags).
+
+        Renaming onto the old name then made a second file with the same key beside
+        the renamed draft: ours is removed, leaving the draft as the client has it,
+        and the replacement is reported as not done, so that it is done again.
+        (A client saving an edit as a new file in the same instant cannot be told
+        apart this way; the caller compares versions just before, which keeps that
+        window to the few milliseconds of the rename.)
+        """
+        others = [p for p in self._files(self._drafts) if _key_of(p.name) == ref and p != written]
+        if not others:
+            return
+        written.unlink(missing_ok=True)
+        fsync_directory(written.parent)
+        raise ConnectorError(
+            f"the draft {ref} was renamed by a mail client while it was being replaced; "
+            "it was left as it is"
+        )
+
     def _edited_copy(self, draft: CreatedDraft) -> bool:
         """Whether Drafts holds the draft under another name."""
         return any(
@@ -357,6 +426,23 @@ def _new_key() -> str:
 def _deliver(maildir: Path, key: str, info: str, data: bytes) -> None:
     """Write `data` to tmp/ and rename it into cur/ as `key:info`, durably."""
     write_atomically(maildir / "tmp" / key, maildir / "cur" / f"{key}:{info}", data)
+
+
+def _digest_and_head(path: Path) -> tuple[str, bytes]:
+    """The sha256 of the whole file, and its first `MAX_DRAFT_BYTES`.
+
+    Drafts are small, but one can carry a large attachment: the digest streams
+    through the whole file (it must equal what `draft_version` always gave) while
+    only the head is kept to be parsed (see `connectors.draft_text`).
+    """
+    digest = hashlib.sha256()
+    head = bytearray()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+            if len(head) < MAX_DRAFT_BYTES:
+                head += chunk[: MAX_DRAFT_BYTES - len(head)]
+    return digest.hexdigest(), bytes(head)
 
 
 def _key_of(name: str) -> str:

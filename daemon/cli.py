@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from daemon import decisions, demo, unit
+from daemon import debriefs, decisions, demo, unit
 from daemon.config import (
     ConfigError,
     Settings,
@@ -23,7 +23,8 @@ from daemon.config import (
     load_settings,
     parse_settings,
 )
-from daemon.core.model import DraftKey, DraftRecord, DraftStatus
+from daemon.core.debrief import debrief_form, debrief_text
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus, EventRef, ref_of
 from daemon.core.protocols import ConnectorError, SignInRequiredError
 from daemon.core.status import (
     StatusRow,
@@ -67,7 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"configuration problem in {error}", EXIT_CONFIG)
     except SignInRequiredError as error:
         return _fail(str(error), EXIT_CONFIG)
-    except (ConnectorError, LedgerError, AlreadyRunningError, decisions.NoSuchEventError) as error:
+    except (
+        ConnectorError,
+        LedgerError,
+        AlreadyRunningError,
+        decisions.NoSuchEventError,
+        debriefs.EditorError,
+    ) as error:
         return _fail(str(error), EXIT_FAILURE)
     except OSError as error:  # a state directory that cannot be made, a disk that is full
         return _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
@@ -132,6 +139,26 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("ref", help="the event's reference, as status or why show it")
         _config_and_clock(command)
         command.set_defaults(handler=handler)
+
+    debrief = commands.add_parser(
+        "debrief", help="write down what you talked about: the drafts you have not edited use it"
+    )
+    debrief.add_argument("ref", nargs="?", help="the interview's reference (default: the last)")
+    debrief.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        help="read the debrief from this file ('-': standard input) instead of an editor",
+    )
+    _config_and_clock(debrief)
+    debrief.set_defaults(handler=_debrief)
+
+    preview = commands.add_parser(
+        "preview", help="print the notes an interview's interviewers would get, with problems"
+    )
+    preview.add_argument("ref", nargs="?", help="the interview's reference (default: the last)")
+    _config_and_clock(preview)
+    preview.set_defaults(handler=_preview)
 
     why = commands.add_parser("why", help="why events were or were not taken as interviews")
     why.add_argument("ref", nargs="?", help="one event's reference (default: list them all)")
@@ -283,6 +310,39 @@ def _why(args: argparse.Namespace) -> int:
     return 0
 
 
+def _debrief(args: argparse.Namespace) -> int:
+    settings, now = _settings(args), _now(args)
+    with _opened(settings) as runtime:
+        interview = debriefs.chosen(read_calendars(now, runtime), now, runtime, args.ref)
+        ref = ref_of(interview.event)
+        earlier = runtime.ledger.debriefs().get(ref, "")
+        form = debrief_form(interview, earlier)
+        written = _read_debrief(args.source) if args.source else debriefs.edit(form)
+        text = debrief_text(written)
+        if text == debrief_text(form):
+            print("Nothing changed.")
+            return 0
+        runtime.ledger.set_debrief(ref, text, now)
+    title = one_line(interview.event.title, 80)
+    print(f"Kept your debrief of {title!r}; rewriting the drafts you have not edited.")
+    _cycle_now(settings, now)
+    return 0
+
+
+def _read_debrief(source: Path) -> str:
+    if str(source) == "-":
+        return sys.stdin.read(debriefs.MAX_DEBRIEF_CHARS + 1)[: debriefs.MAX_DEBRIEF_CHARS]
+    return debriefs.read_limited(source)
+
+
+def _preview(args: argparse.Namespace) -> int:
+    settings, now = _settings(args), _now(args)
+    with _opened(settings) as runtime:
+        interview = debriefs.chosen(read_calendars(now, runtime), now, runtime, args.ref)
+        print(debriefs.render_preview(interview, debriefs.previews(interview, runtime)))
+    return 0
+
+
 def _cycle_now(settings: Settings, now: datetime) -> None:
     """Run a cycle now; when the daemon holds the state, ask it to run one instead."""
     try:
@@ -327,10 +387,16 @@ def _demo(args: argparse.Namespace) -> int:
     with _opened(settings) as runtime:
         report = run_cycle(now, runtime)
         _send_for_demo(runtime, demo.SENT_UID, root / "Mail")
-        run_cycle(now, runtime)
+        panel = EventRef("demo", demo.PANEL_UID, "single")
+        runtime.ledger.set_debrief(panel, demo.PANEL_DEBRIEF, now)
+        debriefed = run_cycle(now, runtime)
         mail = root / "Mail"
         print(f"Demo calendar: {root / 'calendar.ics'}")
         print(_summary(report))
+        print(
+            "Then the demo wrote a debrief of the Acme panel, as `followup debrief` keeps it:"
+            f" {len(debriefed.outcome.rewritten)} drafts rewritten with it."
+        )
         print(
             f"Drafts (a Maildir; open it with e.g. `mutt -f {mail / 'Drafts'}`): {mail / 'Drafts'}"
         )
@@ -340,13 +406,18 @@ def _demo(args: argparse.Namespace) -> int:
             " as if you had sent it."
         )
         print(f"Try: followup status --config {root / 'config.toml'}\n")
+        _show_one_draft(runtime, demo.PANEL_UID)
         _show_status(runtime, now)
     return 0
 
 
 def _demo_config() -> str:
+    strengths = ", ".join(f'"{s}"' for s in demo.STRENGTHS)
+    promises = "".join(f'{name} = "{where}"\n' for name, where in demo.PROMISES.items())
     return (
-        f'[you]\nname = "{demo.YOU_NAME}"\nemail = "{demo.YOU_EMAIL}"\n\n'
+        f'[you]\nname = "{demo.YOU_NAME}"\nemail = "{demo.YOU_EMAIL}"\n'
+        f"strengths = [{strengths}]\n\n"
+        f"[promises]\n{promises}\n"
         '[[calendar]]\nkind = "ics"\nname = "demo"\npath = "calendar.ics"\n\n'
         '[drafts]\nkind = "maildir"\npath = "Mail/Drafts"\nsent_path = "Mail/Sent"\n'
         'inbox_path = "Mail/INBOX"\n\n'
@@ -354,6 +425,17 @@ def _demo_config() -> str:
         "[deadline]\nquiet_hours = []\n\n"
         '[state]\ndir = "state"\n'
     )
+
+
+def _show_one_draft(runtime: Runtime, uid: str) -> None:
+    """The last draft of the event `uid`, as it stands in the mailbox."""
+    records = [r for r in runtime.ledger.records().values() if r.key.uid == uid]
+    stored = runtime.mailbox.read_draft(records[-1].draft_ref) if records else None
+    if stored is None or stored.text is None:
+        return
+    record, text = records[-1], stored.text
+    print(f"One of the drafts, to {record.recipient_name} <{record.recipient_email}>:")
+    print(f"Subject: {text.subject}\n\n{text.body.rstrip()}\n")
 
 
 def _send_for_demo(runtime: Runtime, uid: str, mail: Path) -> None:
@@ -383,7 +465,7 @@ def _summary(report: CycleReport) -> str:
     text = (
         f"Read {report.events} events: {report.interviews} finished interviews, "
         f"{len(outcome.drafted)} new drafts, {len(outcome.recorded)} updated, "
-        f"{len(outcome.failed)} failed."
+        f"{len(outcome.rewritten)} rewritten with new notes, {len(outcome.failed)} failed."
     )
     if report.unreadable_sources:
         text += f" Unreadable calendars: {', '.join(report.unreadable_sources)}."

@@ -130,13 +130,16 @@ class NotesSettings:
 
 @dataclass(frozen=True)
 class GoogleSettings:
-    """`[google]`: the sign-in files, and endpoints overridden for tests and proxies."""
+    """`[google]`: the sign-in files, whether Gmail drafts may be read to proofread them as
+    you edit them (`read_drafts`, which changes the permissions asked for), and endpoints
+    overridden for tests and proxies."""
 
     client_secrets: Path | None = None
     token_file: Path | None = None
     gmail_endpoint: str | None = None
     calendar_endpoint: str | None = None
     token_uri: str | None = None
+    read_drafts: bool = False
 
 
 @dataclass(frozen=True)
@@ -395,11 +398,16 @@ def _promises(check: _Checker, table: Mapping[str, Any]) -> dict[str, str]:
 
 def _google(check: _Checker, table: Mapping[str, Any]) -> GoogleSettings:
     endpoints = ("gmail_endpoint", "calendar_endpoint", "token_uri")
-    check.unknown_keys(table, "google.", {"client_secrets", "token_file", *endpoints})
+    known = {"client_secrets", "token_file", "read_drafts", *endpoints}
+    check.unknown_keys(table, "google.", known)
+    gmail, calendar, token_uri = (check.string(table, f"google.{key}") or None for key in endpoints)
     google = GoogleSettings(
         check.path(table, "google.client_secrets"),
         check.path(table, "google.token_file"),
-        *(check.string(table, f"google.{key}") or None for key in endpoints),
+        gmail,
+        calendar,
+        token_uri,
+        read_drafts=check.boolean(table, "google.read_drafts", GoogleSettings.read_drafts),
     )
     # The API client appends its own paths: gmail/v1/… to the Gmail root, events/… to
     # the calendar's; a wrong form only shows later as a puzzling 404.
@@ -470,6 +478,13 @@ class _Checker:
             self.problem(key, f"expected one of {', '.join(map(repr, options))}, got {value!r}")
             return None
         return kinds(value)
+
+    def boolean(self, table: Mapping[str, Any], key: str, default: bool) -> bool:
+        value = table.get(key.rsplit(".", 1)[-1], default)
+        if not isinstance(value, bool):
+            self.problem(key, f"expected true or false, got {value!r}")
+            return default
+        return value
 
     def number(
         self, table: Mapping[str, Any], key: str, default: float, low: float, high: float

@@ -24,7 +24,16 @@ from daemon.core.detect import (
     next_interview_due,
 )
 from daemon.core.message import plain_message_id
-from daemon.core.model import Candidate, DraftKey, DraftRecord, DraftStatus, Event, Interview
+from daemon.core.model import (
+    Candidate,
+    DraftKey,
+    DraftRecord,
+    DraftStatus,
+    Event,
+    Interview,
+    key_for,
+    ref_of,
+)
 from daemon.core.people import domain_of
 from daemon.core.plan import Drafting, Snapshot, plan
 from daemon.core.protocols import (
@@ -33,10 +42,12 @@ from daemon.core.protocols import (
     DraftState,
     Mailbox,
     SignInRequiredError,
+    StoredDraft,
 )
 from daemon.core.text import one_line
 from daemon.executor import Channels, Outcome, execute
 from daemon.ledger import Ledger
+from daemon.rewrite import rewrite_all
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +89,8 @@ class CycleReport:
         return (
             f"{self.events} events, {self.interviews} finished interviews, "
             f"{self.possible} possible, {len(done.drafted)} drafted, "
-            f"{len(done.recorded)} updated, {len(done.reminded)} reminders, "
+            f"{len(done.recorded)} updated, {len(done.rewritten)} rewritten, "
+            f"{len(done.reminded)} reminders, "
             f"{len(done.failed)} failed"
         )
 
@@ -141,6 +153,7 @@ def run_cycle(
     except SignInRequiredError as error:
         _alert_sign_in(runtime.ledger, error, now)
         raise
+    _announce_drafts(interviews, outcome, runtime)
     failures = reading.failures
     sign_in = [e for e in failures.values() if isinstance(e, SignInRequiredError)]
     if sign_in:
@@ -189,6 +202,30 @@ def _ask_about(
         runtime.channels.desktop("Possibly an interview", f"{new.title}: {hint}")
 
 
+def _announce_drafts(interviews: Iterable[Interview], outcome: Outcome, runtime: Runtime) -> None:
+    """Say on the desktop and in the journal that an interview's drafts are waiting, and
+    how to add what was talked about while it is fresh."""
+    drafted = set(outcome.drafted)
+    for interview in interviews:
+        keys = {str(key_for(interview.event, r.email)) for r in interview.recipients}
+        count = len(keys & drafted)
+        if not count:
+            continue
+        title = one_line(interview.event.title, 80)
+        hint = f"followup debrief {ref_of(interview.event).short}"
+        log.info(
+            "%d thank-you drafts for %r are waiting; `%s` adds what you talked about, "
+            "and rewrites the drafts you have not edited",
+            count,
+            title,
+            hint,
+        )
+        runtime.channels.desktop(
+            f"Thank-you drafts for {title}",
+            f"{count} waiting in your drafts. Add what you talked about: {hint}",
+        )
+
+
 def candidate_of(judgement: Judgement, now: datetime) -> Candidate:
     """What the ledger keeps of an event the user is asked about."""
     event = judgement.event
@@ -206,10 +243,34 @@ def _draft_and_remind(
     mailbox.check_ready()
     records = ledger.records()
     observed = observe_drafts(mailbox, records)
+    stored = read_waiting(mailbox, records, observed)
     watched = watch_sent(mailbox, records.values(), now) if runtime.drafting.check_ins else {}
-    seen = Snapshot(interviews, records, observed, ledger.reminders(), watched)
+    seen = Snapshot(interviews, records, observed, ledger.reminders(), watched, stored)
     actions = plan(now, seen, runtime.drafting)
+    command = runtime.settings.notes.rewrite_command
+    if command:
+        actions = rewrite_all(actions, command, runtime.drafting.writer, list(records.values()))
     return execute(actions, ledger, mailbox, now, runtime.channels, should_stop)
+
+
+def read_waiting(
+    mailbox: Mailbox, records: dict[DraftKey, DraftRecord], observed: dict[DraftKey, DraftState]
+) -> dict[DraftKey, StoredDraft]:
+    """Every draft still waiting to be sent, as the mailbox holds it now."""
+    stored: dict[DraftKey, StoredDraft] = {}
+    for key, state in observed.items():
+        if state is not DraftState.PENDING:
+            continue
+        try:
+            draft = mailbox.read_draft(records[key].draft_ref)
+        except SignInRequiredError:
+            raise
+        except ConnectorError as error:
+            log.warning("could not read draft %s to proofread it: %s", key, error)
+            continue
+        if draft is not None:
+            stored[key] = draft
+    return stored
 
 
 def watch_sent(

@@ -1,4 +1,5 @@
-"""The embedded sample for `followup demo`: a calendar whose times are relative to now.
+"""The embedded sample for `followup demo`: a calendar whose times are relative to now, the
+profile and promises of its user, and the debrief they write after the panel.
 
 It holds what a real week of job hunting looks like: a panel interview that
 just ended (two interviewers, a room, a coordinator who only scheduled it),
@@ -6,7 +7,9 @@ an interview from yesterday whose invite is HTML, one from the day before
 whose deadline has passed, a phone screen whose note the demo sends for you
 (`SENT_UID`), one still to come, one you declined, one that was cancelled, a
 mock interview, a team meeting, and a call that is possibly an interview
-(`POSSIBLE_UID`), for you to track or ignore.
+(`POSSIBLE_UID`), for you to track or ignore. After the first cycle the demo
+writes `PANEL_DEBRIEF`, as `followup debrief` would keep it, and the panel's
+drafts are rewritten with it.
 """
 
 from __future__ import annotations
@@ -20,8 +23,24 @@ from icalendar import Calendar, Event, vCalAddress, vText
 DEMO_ZONE = ZoneInfo("Europe/Berlin")
 YOU_NAME = "Alex Rivera"
 YOU_EMAIL = "alex@example.com"
+PANEL_UID = "demo-panel@example.com"
 SENT_UID = "demo-sent@example.com"
 POSSIBLE_UID = "demo-possible@example.com"
+
+
+STRENGTHS = (
+    "eight years of building payment systems",
+    "a habit of writing clear design docs",
+)
+PROMISES = {"portfolio": "https://alex-rivera.example/portfolio"}
+PANEL_DEBRIEF = """\
+[Priya Raman]
+Topics: moving the ledger to event sourcing; idempotent retries
+
+[José Müller]
+Topics: the rate limiter exercise
+Promised: send my portfolio
+"""
 
 
 @dataclass(frozen=True)
@@ -51,7 +70,7 @@ def _events(at: datetime) -> list[Event]:
     hour = timedelta(hours=1)
     return [
         _event(
-            "demo-panel@example.com",
+            PANEL_UID,
             "Acme <> Alex – Technical Screen",
             at - 1.5 * hour,
             at - timedelta(minutes=30),
@@ -62,12 +81,7 @@ def _events(at: datetime) -> list[Event]:
                 _Guest("jose.muller@acme.example", "José Müller"),
                 _Guest("room-everest@acme.example", "Everest (6)", cutype="ROOM"),
             ],
-            description=(
-                "Role: Senior Backend Engineer\n"
-                "Interviewers: Priya Raman, José Müller\n"
-                "Topics: the move to event sourcing; how the team shares on-call\n"
-                "Promised: send my write-up on the payment retries design"
-            ),
+            description=_schedule(at - 1.5 * hour),
         ),
         _event(
             "demo-hm@example.com",
@@ -78,8 +92,9 @@ def _events(at: datetime) -> list[Event]:
             guests=[_YOU],
             description=(
                 "<p><b>Role:</b> Platform Engineer</p>"
-                "<p>Topics: scaling the build farm</p>"
+                "<p>Agenda:</p><ul><li>your background</li><li>scaling the build farm</li></ul>"
                 "<p>Join: <a href='https://meet.example.com/abc'>video call</a></p>"
+                "<p>Promised: send my write-up on the payment retries design</p>"
             ),
         ),
         _event(
@@ -89,7 +104,7 @@ def _events(at: datetime) -> list[Event]:
             at - 30 * hour,
             organizer=_Guest("dana.white@hooli.example", "Dana White"),
             guests=[_YOU, _Guest("dana.white@hooli.example", "Dana White")],
-            description="Role: Data Engineer\nTopics: streaming joins",
+            description="Role: Data Engineer",  # no notes: its draft asks for a topic
         ),
         _event(
             SENT_UID,
@@ -152,6 +167,19 @@ def _events(at: datetime) -> list[Event]:
             guests=[_YOU, _Guest("maria@volunteer.example", "Maria Garcia")],
         ),
     ]
+
+
+def _schedule(start: datetime) -> str:
+    """The panel's invite as an applicant tracking system writes it: who, when, what."""
+    half = timedelta(minutes=30)
+    times = [(start + n * half).strftime("%H:%M") for n in range(4)]
+    return (
+        "Hi Alex,\n\nHere is your schedule for the Senior Backend Engineer role at Acme.\n\n"
+        f"{times[0]} – {times[1]} System design with Priya Raman (Engineering Manager)\n"
+        f"{times[1]} – {times[2]} Coding with José Müller (Staff Engineer)\n"
+        f"{times[2]} – {times[3]} Your questions, with both\n\n"
+        "Good luck!\nAcme Recruiting"
+    )
 
 
 def _event(

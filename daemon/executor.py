@@ -12,12 +12,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 
-from daemon.core.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome, Remind
-from daemon.core.model import DraftKey, DraftStatus, You
-from daemon.core.protocols import ConnectorError, CreatedDraft, Mailbox, SignInRequiredError
+from daemon.core.actions import (
+    Action,
+    Answered,
+    CreateDraft,
+    Recheck,
+    Reconcile,
+    RecordOutcome,
+    Remind,
+    UpdateDraft,
+)
+from daemon.core.message import DraftMessage
+from daemon.core.model import DraftKey, DraftRecord, DraftStatus, You
+from daemon.core.protocols import (
+    ConnectorError,
+    CreatedDraft,
+    DraftText,
+    Mailbox,
+    SignInRequiredError,
+)
 from daemon.core.reminders import reminder_mail
 from daemon.ledger import Ledger
 
@@ -42,6 +58,7 @@ class Outcome:
 
     drafted: list[str] = field(default_factory=list)
     recorded: list[str] = field(default_factory=list)
+    rewritten: list[str] = field(default_factory=list)  # untouched drafts given new notes
     reminded: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
@@ -61,6 +78,15 @@ def execute(
     shutdown finishes the action in progress and leaves the rest for later.
     """
     return Executor(ledger, mailbox, now, channels).run(actions, should_stop)
+
+
+def _holds(text: DraftText, message: DraftMessage) -> bool:
+    """Whether a draft's text is `message`'s, whatever line endings the mailbox keeps."""
+
+    def plain(body: str) -> list[str]:
+        return [line.rstrip() for line in body.strip().splitlines()]
+
+    return text.subject == message.subject and plain(text.body) == plain(message.body)
 
 
 def _key_of(action: Action) -> DraftKey:
@@ -112,6 +138,18 @@ class Executor:
                 self.outcome.recorded.append(str(key))
             case Reconcile():
                 self.reconcile(action)
+            case UpdateDraft():
+                if self.update(action):
+                    self.outcome.rewritten.append(str(action.key))
+            case Recheck():
+                self.ledger.set_problems(
+                    action.key,
+                    action.problems,
+                    action.checked,
+                    self.now,
+                    composed=action.composed,
+                    version=action.version,
+                )
             case Remind():
                 self.remind(action)
                 self.outcome.reminded.append(str(action.interview))
@@ -125,6 +163,7 @@ class Executor:
         ref = self._find_lost(record.key, record.identity) if action.recovering else None
         if ref is None:
             ref = self.mailbox.create_draft(action.message.as_email(), action.reply_to)
+            version = self._version(ref)
             log.info(
                 "drafted a %s to %s for %r",
                 record.key.purpose,
@@ -132,9 +171,42 @@ class Executor:
                 record.event_title,
             )
         else:
+            version = self._version_if_ours(ref, action.message)
             log.info("found the draft an interrupted cycle left for %s", record.recipient_email)
-        self.ledger.mark_drafted(record.key, ref, self.now, self._version(ref))
+        self.ledger.mark_drafted(record.key, ref, self.now, version)
         return ref
+
+    def update(self, action: UpdateDraft) -> bool:
+        """Replace an untouched draft with the note its new notes make; False when the
+        user edited it meanwhile (theirs stays) or it is gone.
+
+        The intent is written first. Recovering from an interruption, a draft that
+        already holds the new note is only recorded; one the user edited since is
+        left alone; where the mailbox cannot show the text, a changed draft is
+        taken for the interrupted replacement, the one guess this path makes.
+        """
+        record = action.record
+        self.ledger.begin_update(record.key, self.now)
+        stored = self.mailbox.read_draft(record.draft_ref)
+        if stored is not None and stored.version != record.version:
+            ours = stored.text is None or _holds(stored.text, action.message)
+            if action.recovering and ours:
+                self._finish(record, record.draft_ref, stored.version)
+                return True
+            stored = None
+        if stored is None:
+            log.info("left the draft to %s as it is: edited or gone", record.recipient_email)
+            self.ledger.abandon_update(record.key, self.now)
+            return False
+        ref = self.mailbox.replace_draft(record.draft_ref, action.message.as_email())
+        self._finish(record, ref, self._version(ref))
+        log.info("rewrote the draft to %s with the new notes", record.recipient_email)
+        return True
+
+    def _finish(self, record: DraftRecord, ref: str, version: str) -> None:
+        self.ledger.finish_update(
+            record.key, self.now, replace(record, draft_ref=ref, version=version)
+        )
 
     def reconcile(self, action: Reconcile) -> None:
         """Settle an unfinished creation: the draft it left, or a failure with its reason."""
@@ -144,7 +216,8 @@ class Executor:
             self.ledger.set_status(action.key, DraftStatus.FAILED, self.now, action.reason)
             self.outcome.failed.append(str(action.key))
         else:
-            self.ledger.mark_drafted(action.key, ref, self.now, self._version(ref))
+            # Nothing says what it held when it was made: taken as the user's, never rewritten.
+            self.ledger.mark_drafted(action.key, ref, self.now, "")
 
     def remind(self, action: Remind) -> None:
         """Tell the user once per stage: desktop and journal first, then the mail to yourself.
@@ -179,6 +252,18 @@ class Executor:
         except ConnectorError as error:
             log.debug("no version of the draft %s: %s", ref, error)
             return ""
+
+    def _version_if_ours(self, ref: str, message: DraftMessage) -> str:
+        """The version of a draft found again after an interruption, if it still holds
+        what the daemon wrote; "" (the user's, never rewritten) when it does not, or when
+        the mailbox cannot show its text: the user may have edited it meanwhile."""
+        try:
+            stored = self.mailbox.read_draft(ref)
+        except ConnectorError as error:
+            log.debug("cannot read the draft %s found again: %s", ref, error)
+            return ""
+        text = stored.text if stored is not None else None
+        return stored.version if stored is not None and text and _holds(text, message) else ""
 
     def _link(self, ref: str) -> str:
         try:

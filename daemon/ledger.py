@@ -18,6 +18,7 @@ from pathlib import Path
 
 from daemon.core.model import (
     Candidate,
+    Checked,
     Decision,
     Delivered,
     DraftKey,
@@ -121,6 +122,10 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         # A digest of the note as composed: when the notes change, so does this.
         "ALTER TABLE drafts ADD COLUMN composed TEXT NOT NULL DEFAULT ''",
+        # What the problems were found in: the note as composed, or the draft as it stands.
+        "ALTER TABLE drafts ADD COLUMN checked TEXT NOT NULL DEFAULT 'composed'",
+        # A replacement of the draft (new notes) began: the next cycle finishes it.
+        "ALTER TABLE drafts ADD COLUMN updating INTEGER NOT NULL DEFAULT 0",
     ),
 }
 
@@ -188,6 +193,53 @@ class Ledger:
             last_error="",
             version=version,
         )
+
+    def begin_update(self, key: DraftKey, now: datetime) -> None:
+        """Write the intent to replace the draft, so an interruption is finished later
+        instead of being taken for the user's edit."""
+        self._update(key, now, updating=1)
+
+    def finish_update(self, key: DraftKey, now: datetime, revised: DraftRecord) -> None:
+        """The mailbox holds the `revised` note now, under its `draft_ref` and `version`."""
+        self._update(
+            key,
+            now,
+            draft_ref=revised.draft_ref,
+            version=revised.version,
+            subject=revised.subject,
+            composed=revised.composed,
+            problems=json.dumps(list(revised.problems)),
+            checked=Checked.COMPOSED.value,
+            notes=revised.notes,
+            updating=0,
+        )
+
+    def abandon_update(self, key: DraftKey, now: datetime) -> None:
+        """The draft was not replaced after all (the user edited it first)."""
+        self._update(key, now, updating=0)
+
+    def set_problems(
+        self,
+        key: DraftKey,
+        problems: Iterable[str],
+        checked: Checked,
+        now: datetime,
+        *,
+        composed: str = "",
+        version: str = "",
+    ) -> None:
+        """What proofreading found in the draft, and in which text; with `composed`, the
+        digest of the note the draft was written from; with `version`, the version an
+        interrupted replacement left, adopted as the daemon's own."""
+        values: dict[str, str | int] = {
+            "problems": json.dumps(list(problems)),
+            "checked": checked.value,
+        }
+        if composed:
+            values["composed"] = composed
+        if version:
+            values |= {"version": version, "updating": 0}
+        self._update(key, now, **values)
 
     def decide(
         self, event: EventRef, decision: Decision, domains: Iterable[str], now: datetime
@@ -362,7 +414,7 @@ class Ledger:
         """Every alert standing, by name."""
         return dict(self._db.execute("SELECT name, message FROM alerts ORDER BY since"))
 
-    def _update(self, key: DraftKey, now: datetime, **values: str) -> None:
+    def _update(self, key: DraftKey, now: datetime, **values: str | int) -> None:
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         params = values | _key_columns(key) | {"updated_at": now.isoformat()}
         with self._transaction():
@@ -446,6 +498,8 @@ def _columns(record: DraftRecord) -> dict[str, object]:
         "last_error": record.last_error,
         "created_at": created,
         "notes": record.notes,
+        "composed": record.composed,
+        "checked": record.checked.value,
     }
 
 
@@ -480,4 +534,7 @@ def _record(row: dict[str, object]) -> DraftRecord:
         sent_at=datetime.fromisoformat(text("sent_at")) if row["sent_at"] else None,
         notes=text("notes"),
         version=text("version"),
+        composed=text("composed"),
+        checked=Checked(text("checked")),
+        updating=bool(row["updating"]),
     )

@@ -41,7 +41,9 @@ TERMS = frozenset(
 
 @functools.cache
 def _checker() -> SpellChecker:
-    return SpellChecker(language="en")
+    # Suggestions one edit away only: two edits cost seconds on a long unknown word, and a
+    # note from a stranger's calendar must never stall proofreading.
+    return SpellChecker(language="en", distance=1)
 
 
 class EnglishLexicon:
@@ -57,3 +59,8 @@ class EnglishLexicon:
             part in TERMS or not any(c.isalpha() for c in part) or _checker().known([part])
             for part in parts
         )
+
+    def suggestion(self, word: str) -> str:
+        """The dictionary's likeliest correction of `word`, or "" when it has none."""
+        corrected = _checker().correction(word.lower())
+        return corrected if corrected and corrected != word.lower() else ""

@@ -136,6 +136,7 @@ def sign_in_to_google(
         token_uri=settings.google.token_uri,
         gmail_endpoint=settings.google.gmail_endpoint,
         pasted_lines=pasted_lines,
+        read_drafts=settings.google.read_drafts,
     )
     return SignedIn(result.email, describe_scopes(result.scopes), store.path)
 
@@ -155,7 +156,10 @@ class _GoogleOnDemand:
 
             store = TokenStore(token_path(self._settings))
             endpoints = google_endpoints(self._settings)
-            self._session = GoogleSession(store, endpoints, sleep=self._sleep)
+            read_drafts = self._settings.google.read_drafts
+            self._session = GoogleSession(
+                store, endpoints, sleep=self._sleep, read_drafts=read_drafts
+            )
         return self._session
 
 

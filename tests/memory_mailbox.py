@@ -6,7 +6,8 @@ from collections.abc import Collection
 from datetime import datetime
 from email.message import EmailMessage
 
-from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
+from connectors.draft_text import draft_text
+from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote, StoredDraft
 
 
 class MemoryMailbox:
@@ -22,6 +23,7 @@ class MemoryMailbox:
         self.fail_self_mail: Exception | None = None
         self.lose_response = False
         self.sent_subject = ""  # the subject the user changed before sending, if any
+        self.hides_text = False  # as Gmail without `[google] read_drafts`: versions only
 
     def check_ready(self) -> None:
         pass
@@ -63,6 +65,21 @@ class MemoryMailbox:
         if self.states.get(ref) is not DraftState.PENDING:
             return None
         return str(hash(self.drafts[ref].as_bytes()))
+
+    def read_draft(self, ref: str) -> StoredDraft | None:
+        """The stored message's words; its version changes whenever a test edits it in place."""
+        version = self.draft_version(ref)
+        if version is None:
+            return None
+        if self.hides_text:
+            return StoredDraft(version)
+        return StoredDraft(version, draft_text(self.drafts[ref].as_bytes()))
+
+    def replace_draft(self, ref: str, message: EmailMessage) -> str:
+        if self.draft_version(ref) is None:
+            raise ConnectorError(f"draft {ref} is gone")
+        self.drafts[ref] = message
+        return ref
 
     def delete_draft(self, ref: str) -> None:
         if ref in self.states:

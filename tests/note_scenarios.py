@@ -12,8 +12,8 @@ them, and the diff is what to review.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 from builders import ME, YOU, event, person, writer
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from daemon.core.message import DraftMessage
-from daemon.core.model import DraftKey, DraftRecord, DraftStatus, InterviewId, ReminderStage
+from daemon.core.model import (
+    Checked,
+    DraftKey,
+    DraftRecord,
+    DraftStatus,
+    InterviewId,
+    ReminderStage,
+)
 from daemon.core.protocols import CreatedDraft, SentNote
 
 
@@ -63,4 +70,39 @@ class Remind:
     mail_only: bool = False  # the stage reached you; only its mail failed and is retried
 
 
-Action = CreateDraft | RecordOutcome | Reconcile | Remind | Answered
+@dataclass(frozen=True)
+class UpdateDraft:
+    """Put the note `record` now has in place of its untouched draft (new notes came in).
+
+    The draft is replaced only while it still has the version `record` holds;
+    `recovering` an interrupted replacement, a draft that already holds the new
+    note is recorded as replaced, so the daemon's own work is not taken for an edit.
+    """
+
+    record: DraftRecord
+    message: DraftMessage
+    recovering: bool = False
+
+    @property
+    def key(self) -> DraftKey:
+        """The draft key being rewritten."""
+        return self.record.key
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """Proofreading found `problems` in the draft (in what `checked` says).
+
+    `composed` is a baseline digest for a draft written before digests were
+    kept ("" to keep the one recorded); `version` the draft's version to
+    adopt once an interrupted replacement turns out finished ("" to keep it).
+    """
+
+    key: DraftKey
+    problems: tuple[str, ...]
+    checked: Checked
+    composed: str = ""
+    version: str = ""
+
+
+Action = CreateDraft | RecordOutcome | Reconcile | Remind | Answered | UpdateDraft | Recheck

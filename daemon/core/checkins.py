@@ -17,7 +17,7 @@ from daemon.core.actions import Answered, CreateDraft
 from daemon.core.compose import Writer, compose_check_in
 from daemon.core.deadline import check_in_due, decision_date
 from daemon.core.message import note_to
-from daemon.core.model import DraftKey, DraftRecord, DraftStatus, Purpose, Recipient
+from daemon.core.model import Checked, DraftKey, DraftRecord, DraftStatus, Purpose, Recipient
 from daemon.core.proofread import placeholders
 from daemon.core.protocols import SentNote
 
@@ -138,5 +138,9 @@ def check_in_draft(
         created_at=earlier.created_at if earlier else now,
         sent_at=None,
         notes="",
+        version="",
+        composed="",
+        checked=Checked.COMPOSED,
+        updating=False,
     )
     return CreateDraft(record, message, recovering=earlier is not None, reply_to=note)

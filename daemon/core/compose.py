@@ -27,6 +27,7 @@ from daemon.core.message import Attachment
 from daemon.core.model import NOTE_LENGTH, DraftRecord, Interview, Recipient, You
 from daemon.core.names import given_name
 from daemon.core.notes import Said
+from daemon.core.protocols import DraftText
 from daemon.core.text import one_line
 from daemon.core.vocabulary import fold
 
@@ -35,10 +36,15 @@ LINK_PLACEHOLDER = "[add the link or attach it]"
 
 
 class Lexicon(Protocol):
-    """Which words are English: to quote only English lines of an invite in a note."""
+    """Which words are English: to quote only English lines of an invite in a note, and to
+    check a note's spelling."""
 
     def known(self, word: str) -> bool:
         """Whether `word` is an English word (or an allowed name or term)."""
+        ...
+
+    def suggestion(self, word: str) -> str:
+        """The likeliest word meant by unknown `word`, or "" when there is none."""
         ...
 
 
@@ -58,6 +64,10 @@ class Note:
     subject: str
     body: str
     attachments: tuple[Attachment, ...] = ()
+
+    def as_text(self) -> DraftText:
+        """The note as a mailbox shows it: what proofreading reads."""
+        return DraftText(self.subject, self.body, tuple(a.filename for a in self.attachments))
 
 
 FIELDS = frozenset(
@@ -162,6 +172,13 @@ class Writer:
     band: tuple[int, int] = NOTE_LENGTH  # the length a note should have, in words
 
 
+# Agenda items every interview has; a note that thanks for them says nothing.
+_GENERIC_AGENDA = re.compile(
+    r"\b(?:your |my )?(?:background|introductions?|intros?|q ?& ?a|questions|next steps|wrap[ -]?up"
+    r"|about (?:you|us|me)|company overview|welcome|logistics|break|lunch|closing)\b"
+)
+
+
 def compose_note(interview: Interview, recipient: Recipient, writer: Writer) -> Note:
     """The thank-you for `recipient`, about their part of the interview, signed by you."""
     fields, attachments = note_fields(interview, recipient, writer)
@@ -178,8 +195,10 @@ def note_fields(
     segment = _lower_first(_english(notes.segment_of(recipient), writer.lexicon))
     topics = list(said.topics)
     shared = [t for t in notes.everyone.topics if t not in topics]
-    if not topics and not segment:  # nothing of their own: what was said to everyone
+    if not topics:  # nothing of their own: what you noted for everyone, before the invite's
         topics, shared = shared, []
+    if not topics and not segment:  # nothing written after: what the invite's agenda says
+        topics = [item for item in notes.agenda if not _GENERIC_AGENDA.search(fold(item))]
     focus = topics or ([segment] if segment else [])
     kind = kind_of(notes.segment_of(recipient), event.title, event.description)
     promises, attachments = _promises(notes.everyone | said, writer.fulfilments)

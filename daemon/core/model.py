@@ -76,8 +76,9 @@ class Event:
     status: EventStatus = EventStatus.CONFIRMED
 
 
-# The words a thank-you note should have: brief, as the guide asks, but more than a line.
-NOTE_LENGTH = (40, 160)
+# The words a thank-you note should have: brief, as the guide asks, yet long enough to
+# say something specific about the conversation and the fit.
+NOTE_LENGTH = (60, 160)
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,23 @@ class DraftStatus(enum.StrEnum):
     ANSWERED = "answered"  # sent, and the company replied: nothing more to do
 
 
+class Checked(enum.StrEnum):
+    """What a draft's problems were found in."""
+
+    COMPOSED = "composed"  # the note as the daemon wrote it; the draft has not changed since
+    CURRENT = "current"  # the draft as the user edited it, read at the last cycle
+    OUTDATED = "outdated"  # the note as written: the user edited it and it cannot be read
+
+    def describe(self) -> str:
+        """How `status` qualifies the problems: "" when they are the draft's as it stands."""
+        if self is Checked.OUTDATED:
+            return (
+                "as drafted: you edited it since, and the mailbox does not show the daemon"
+                " its text (Gmail: [google] read_drafts = true)"
+            )
+        return ""
+
+
 @dataclass(frozen=True)
 class DraftRecord:
     """What the ledger knows of one draft key."""
@@ -314,6 +332,9 @@ class DraftRecord:
     sent_at: datetime | None = None
     notes: str = ""  # the interview's notes, kept for a later check-in
     version: str = ""  # the mailbox's token of the draft as written: another means it was edited
+    composed: str = ""  # a digest of the note as composed: another means the notes changed
+    checked: Checked = Checked.COMPOSED  # what `problems` were found in
+    updating: bool = False  # a replacement of the draft began and has not been recorded
 
     @property
     def identity(self) -> CreatedDraft:

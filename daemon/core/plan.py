@@ -19,7 +19,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from daemon.core.actions import Action, Answered, CreateDraft, Reconcile, RecordOutcome
+from daemon.core.actions import (
+    Action,
+    Answered,
+    CreateDraft,
+    Recheck,
+    Reconcile,
+    RecordOutcome,
+    UpdateDraft,
+)
 from daemon.core.checkins import (
     CheckInRules,
     Watched,
@@ -47,8 +55,9 @@ from daemon.core.model import (
     key_for,
 )
 from daemon.core.proofread import expected_for, proofread
-from daemon.core.protocols import DraftState
+from daemon.core.protocols import DraftState, StoredDraft
 from daemon.core.reminders import ReminderRules, plan_reminders, reminder_schedule
+from daemon.core.revise import note_digest, plan_revisions
 from daemon.core.text import one_line
 
 
@@ -73,8 +82,9 @@ class Snapshot:
     """What a cycle knows before it acts.
 
     `observed` holds what the mailbox says of drafts the ledger has as drafted,
-    `delivered` the reminders that already reached the user, and `watched`
-    what the mailbox says of sent thank-yous (their copy, and any reply).
+    `stored` those still waiting as the mailbox holds them now, `delivered` the
+    reminders that already reached the user, and `watched` what the mailbox
+    says of sent thank-yous (their copy, and any reply).
     """
 
     interviews: Sequence[Interview] = ()
@@ -82,14 +92,19 @@ class Snapshot:
     observed: Mapping[DraftKey, DraftState] = field(default_factory=dict)
     delivered: Mapping[InterviewId, Sequence[Delivered]] = field(default_factory=dict)
     watched: Mapping[DraftKey, Watched] = field(default_factory=dict)
+    stored: Mapping[DraftKey, StoredDraft] = field(default_factory=dict)
 
 
 def plan(now: datetime, seen: Snapshot, drafting: Drafting) -> list[Action]:
     """The actions that bring the mailbox and the ledger up to date with the calendar:
-    record what the user did, create what is missing, check in where nobody answered,
-    settle interrupted creations whose interview is gone, and remind."""
+    record what the user did, create what is missing, rewrite or re-proofread what
+    waits, check in where nobody answered, settle interrupted creations whose interview
+    is gone, and remind."""
     outcomes = _outcomes(seen)
-    records = _after(seen.records.values(), outcomes)
+    settled = {o.key for o in outcomes}
+    waiting = {k: s for k, s in seen.stored.items() if k not in settled}
+    revisions = plan_revisions(now, seen.records, waiting, seen.interviews, drafting.writer)
+    records = _after(seen.records.values(), [*outcomes, *revisions])
     creations = _creations(now, seen, drafting)
     follow_ups: list[Answered | CreateDraft] = []
     if drafting.check_ins is not None:
@@ -97,7 +112,8 @@ def plan(now: datetime, seen: Snapshot, drafting: Drafting) -> list[Action]:
         records = _after(records, follow_ups)
     wanted = {a.record.key for a in [*creations, *follow_ups] if isinstance(a, CreateDraft)}
     reminders = plan_reminders(now, _owed(records), seen.delivered, drafting.reminders)
-    return [*outcomes, *creations, *follow_ups, *_reconciliations(seen, wanted), *reminders]
+    settling = _reconciliations(seen, wanted)
+    return [*outcomes, *revisions, *creations, *follow_ups, *settling, *reminders]
 
 
 # What the mailbox can report of a drafted key, as the ledger records it.
@@ -114,9 +130,21 @@ def _outcomes(seen: Snapshot) -> list[RecordOutcome]:
 
 
 def _after(records: Iterable[DraftRecord], actions: Iterable[Action]) -> list[DraftRecord]:
-    """The records as they stand once the recorded outcomes and answers are taken in."""
-    changed = {a.key: a.status for a in actions if isinstance(a, RecordOutcome | Answered)}
-    return [replace(r, status=changed[r.key]) if r.key in changed else r for r in records]
+    """The records as they stand once the outcomes, answers and revisions are taken in."""
+    revising = RecordOutcome | Answered | Recheck | UpdateDraft
+    changed = {a.key: a for a in actions if isinstance(a, revising)}
+    return [_changed(r, changed[r.key]) if r.key in changed else r for r in records]
+
+
+def _changed(record: DraftRecord, action: Action) -> DraftRecord:
+    match action:
+        case RecordOutcome(status=status) | Answered(status=status):
+            return replace(record, status=status)
+        case Recheck(problems=problems, checked=checked):
+            return replace(record, problems=problems, checked=checked)
+        case UpdateDraft(record=revised):
+            return revised
+    return record
 
 
 def _owed(records: Sequence[DraftRecord]) -> list[DraftRecord]:
@@ -182,7 +210,10 @@ def draft_for(
         deadline=deadline_for(interview.ended_at, drafting.deadline_hours),
         message_id=message.message_id,
         subject=note.subject,
-        problems=tuple(proofread(note, expected_for(interview, recipient, writer), writer.lexicon)),
+        problems=tuple(
+            proofread(note.as_text(), expected_for(interview, recipient, writer), writer.lexicon)
+        ),
+        composed=note_digest(note),
         attempts=attempts,
         created_at=now,
         notes=interview.notes.text[:4000],

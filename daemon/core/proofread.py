@@ -1,6 +1,6 @@
 """A deterministic proofreading gate, run on each draft as it stands, as a careful friend reads.
 
-Pure: `proofread(note, expected, lexicon)` returns the problems found, one
+Pure: `proofread(draft, expected, lexicon)` returns the problems found, one
 short line each, in the order a reader meets them; an empty list means the
 note is ready to send. `expected` says who the note is to and what it should
 get right (the greeting, the company and role as the invite spells them, the
@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from daemon.core.compose import Lexicon, Note, Writer, promise_object
-from daemon.core.model import NOTE_LENGTH, Interview, Recipient, You
+from daemon.core.compose import Lexicon, Writer, promise_object
+from daemon.core.model import NOTE_LENGTH, DraftRecord, Interview, Recipient, You
 from daemon.core.names import given_name
+from daemon.core.notes import Notes, read_notes
+from daemon.core.protocols import DraftText
 from daemon.core.vocabulary import fold
 
 MAX_SUBJECT = 78  # characters: what a mail client shows before it folds or cuts
@@ -30,16 +32,6 @@ _REPEATED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-# Misspellings common in thank-you notes, caught whatever the dictionary says.
-MISSPELLINGS = {
-    "recieve": "receive", "oppurtunity": "opportunity", "opportunuty": "opportunity",
-    "definately": "definitely", "seperate": "separate", "thier": "their",
-    "enthusiastik": "enthusiastic", "enthusiastc": "enthusiastic", "appreciatte": "appreciate",
-    "sincerly": "sincerely", "regrads": "regards", "intervew": "interview",
-    "interveiw": "interview", "conversaton": "conversation", "converstion": "conversation",
-    "acheive": "achieve", "comittee": "committee", "occured": "occurred", "untill": "until",
-    "wich": "which", "thankyou": "thank you", "alot": "a lot", "teh": "the",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,20 +48,20 @@ class Expected:
     band: tuple[int, int] = NOTE_LENGTH
 
 
-def proofread(note: Note, expected: Expected, lexicon: Lexicon | None = None) -> list[str]:
+def proofread(draft: DraftText, expected: Expected, lexicon: Lexicon | None = None) -> list[str]:
     """Every problem a careful reader would point out before this note is sent."""
-    text = f"{note.subject}\n{note.body}"
+    text = f"{draft.subject}\n{draft.body}"
     return [
-        *_subject(note.subject),
+        *_subject(draft.subject),
         *placeholders(text),
         *_unreadable(text),
-        *_greeting(note.body, expected),
+        *_greeting(draft.body, expected),
         *_names(text, expected),
         *_spelling(text, expected, lexicon),
         *_repeated_words(text),
-        *_promises_kept(note, expected),
-        *_signature(note.body, expected.you),
-        *_length(note.body, expected.band),
+        *_promises_kept(draft, expected),
+        *_signature(draft.body, expected.you),
+        *_length(draft.body, expected.band),
     ]
 
 
@@ -146,20 +138,21 @@ def _near_misses(name: str, text: str) -> set[str]:
 
 
 def _spelling(text: str, expected: Expected, lexicon: Lexicon | None) -> list[str]:
-    words = _checked_words(text)
-    fixed = sorted({w for w in words if w.lower() in MISSPELLINGS})
-    problems = [f"spelling: {w!r} → {MISSPELLINGS[w.lower()]!r}" for w in fixed]
     if lexicon is None:
-        return problems
-    allowed = {fold(w) for w in expected.allowed} | {w.lower() for w in fixed}
+        return []
+    allowed = {fold(w) for w in expected.allowed}
     unknown = sorted(
         {
             w
-            for w in words
+            for w in _checked_words(text)
             if fold(w) not in allowed and not lexicon.known(w.lower()) and not _proper_noun(w, text)
         }
     )
-    return problems + [f"spelling: {w!r}?" for w in unknown]
+    return [_misspelt(w, lexicon.suggestion(w)) for w in unknown]
+
+
+def _misspelt(word: str, suggestion: str) -> str:
+    return f"spelling: {word!r} → {suggestion!r}?" if suggestion else f"spelling: {word!r}?"
 
 
 def _checked_words(text: str) -> list[str]:
@@ -183,15 +176,15 @@ def _repeated_words(text: str) -> list[str]:
     return [f"repeated word: {m.group(0)!r}" for m in _REPEATED.finditer(text)]
 
 
-def _promises_kept(note: Note, expected: Expected) -> list[str]:
+def _promises_kept(draft: DraftText, expected: Expected) -> list[str]:
     """Each promise needs its link or attachment where the note speaks of it."""
     problems = []
-    written = _PLACEHOLDER.sub("", note.body)
+    written = _PLACEHOLDER.sub("", draft.body)
     for promise in expected.promises:
         thing = promise_object(promise) or promise
         sentences = [s for s in _SENTENCE.findall(written) if _mentions(s, thing)]
         kept = any(
-            _URL.search(s) or (note.attachments and re.search(r"\battach", s, re.I))
+            _URL.search(s) or (draft.attachments and re.search(r"\battach", s, re.I))
             for s in sentences
         )
         if not sentences:
@@ -234,16 +227,35 @@ def allowed_words(*texts: str | Iterable[str]) -> frozenset[str]:
 
 def expected_for(interview: Interview, recipient: Recipient, writer: Writer) -> Expected:
     """What a note to `recipient` about `interview` should get right."""
-    notes = interview.notes
+    others = tuple(r for r in interview.recipients if r != recipient)
+    return _expected(recipient, others, interview.company, interview.role, interview.notes, writer)
+
+
+def expected_of(record: DraftRecord, others: Iterable[Recipient], writer: Writer) -> Expected:
+    """What the draft of `record` should get right, from what the ledger kept: for a draft
+    whose interview has left the calendar, read again at every cycle all the same."""
+    recipient = Recipient(record.recipient_email, record.recipient_name)
+    notes = read_notes(record.notes)
+    return _expected(recipient, tuple(others), record.company, record.role, notes, writer)
+
+
+def _expected(
+    recipient: Recipient,
+    others: tuple[Recipient, ...],
+    company: str,
+    role: str,
+    notes: Notes,
+    writer: Writer,
+) -> Expected:
     said = notes.everyone | notes.said_to(recipient)
-    people = [r.name for r in interview.recipients] + [writer.you.name]
+    people = [r.name for r in (recipient, *others)] + [writer.you.name]
     return Expected(
         recipient=recipient,
         you=writer.you,
-        company=interview.company,
-        role=interview.role,
+        company=company,
+        role=role,
         promises=said.promises,
-        others=tuple(r for r in interview.recipients if r != recipient),
-        allowed=allowed_words(people, interview.company, interview.role, notes.text),
+        others=others,
+        allowed=allowed_words(people, company, role, notes.text),
         band=writer.band,
     )

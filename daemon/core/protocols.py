@@ -69,6 +69,24 @@ class SentNote:
     subject: str = ""
 
 
+@dataclass(frozen=True)
+class DraftText:
+    """A draft's words as the mailbox holds them now (the user may have edited them)."""
+
+    subject: str
+    body: str  # the text/plain part, decoded
+    attachments: tuple[str, ...] = ()  # the file names of its attachments
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    """A draft as it stands: the token of its version (see `Mailbox.draft_version`) and,
+    where this mailbox may read draft bodies, its text; `text` is None where it may not."""
+
+    version: str
+    text: DraftText | None = None
+
+
 class Mailbox(Protocol):
     """Where thank-you drafts are kept until the user sends them."""
 
@@ -114,6 +132,21 @@ class Mailbox(Protocol):
     def draft_version(self, ref: str) -> str | None:
         """A token of the draft as it stands, that changes whenever it is edited;
         None when the draft is no longer there."""
+        ...
+
+    def read_draft(self, ref: str) -> StoredDraft | None:
+        """The draft as it stands, to proofread what the user will send; None once it is
+        gone (sent, deleted, trashed). Raises `ConnectorError` when it cannot be read."""
+        ...
+
+    def replace_draft(self, ref: str, message: EmailMessage) -> str:
+        """Put `message` in the place of draft `ref` (one the user has not touched, with
+        the same Message-ID) and return the draft's reference afterwards.
+
+        Replacing twice with the same message leaves one draft, so an interrupted
+        replacement can simply be done again. Raises `ConnectorError` when the draft
+        is gone or cannot be replaced.
+        """
         ...
 
     def delete_draft(self, ref: str) -> None:

@@ -80,6 +80,7 @@ class StatusRow:
             "seconds_left": int(self.time_left.total_seconds()),
             "draft": self.draft,
             "problems": list(r.problems),
+            "problems_checked": r.checked.value,
             "last_error": r.last_error,
             "purpose": r.key.purpose.value,
             "late": r.late,
@@ -145,6 +146,8 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
             when = f" on {_when(at, zone)}" if at else ""
             lines.append(f"    next: {row.next_step.describe()}{when}")
         lines += [f"    check: {problem}" for problem in r.problems]
+        if r.problems and r.checked.describe():
+            lines.append(f"    ({r.checked.describe()})")
         if r.last_error and r.status is not DraftStatus.DRAFTED:
             lines.append(f"    error: {r.last_error}")
         blocks.append("\n".join(lines))

@@ -42,6 +42,8 @@ class _TextExtractor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._HIDDEN:
             self._hidden_depth += 1
+        elif tag == "li":  # a list stays a list: "- item", as people write one
+            self.parts.append("\n- ")
         elif tag in self._BREAKS:
             self.parts.append("\n")
 

@@ -5,11 +5,15 @@ Subclass `MailboxContract` in a `test_*.py` module (named `Test…`) and provide
 - a `mailbox` fixture returning a fresh, empty Mailbox;
 - `user_sends(draft)`: do what the user's client does when they send the draft;
 - `user_deletes(draft)`: do what the user's client does when they delete it;
+- `user_edits(draft, body)`: do what the user's client does when they edit and save it;
 - `read_back(ref)`: the stored draft, parsed, as an `EmailMessage`;
 - `sent_message_id(draft)`: the Message-ID the sent copy carries after `user_sends`;
 - `user_receives_reply(note, from_addr)`: an answer to a sent note arrives;
 - `own_address()`: the user's own address, as the mailbox knows it;
 - `read_self_mail()`: the reminders delivered to the user, parsed.
+
+Set `shows_draft_text = False` where the mailbox may not read draft bodies (Gmail
+without `[google] read_drafts`): `read_draft` must then give versions only.
 
 The contract uses nothing but the `Mailbox` Protocol and these hooks, so the
 same tests run against Maildir folders and against a fake Gmail.
@@ -24,7 +28,14 @@ from email.message import EmailMessage
 
 import pytest
 
-from daemon.core.protocols import CreatedDraft, DraftState, Mailbox, SentNote
+from daemon.core.protocols import (
+    ConnectorError,
+    CreatedDraft,
+    DraftState,
+    DraftText,
+    Mailbox,
+    SentNote,
+)
 
 JOSE = Address("José Müller", "jose", "example.com")
 ANNA = Address("Anna Berg", "anna.berg", "example.com")
@@ -45,6 +56,22 @@ def make_message(
     message["Subject"] = subject
     message["Message-ID"] = message_id or f"<{uuid.uuid4().hex}.followup@example.com>"
     message.set_content(body)
+    return message
+
+
+def plain_text(message: EmailMessage) -> str:
+    """The text/plain body of a stored message, with LF line ends."""
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None, "the message has no text/plain body"
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
+def make_message_with_attachment(filename: str = "Kim Portfolio – 2026.pdf") -> EmailMessage:
+    """A thank-you note carrying the portfolio it promised."""
+    message = make_message()
+    message.add_attachment(
+        b"%PDF-1.4 not really a portfolio", maintype="application", subtype="pdf", filename=filename
+    )
     return message
 
 
@@ -69,6 +96,8 @@ def make_reminder(to: str, subject: str = "Reminder: thank José by 18:00") -> E
 
 class MailboxContract(abc.ABC):
     """Tests any `Mailbox` must pass; subclasses provide the fixture and the hooks."""
+
+    shows_draft_text = True  # False where `read_draft` may give versions only
 
     @pytest.fixture
     def mailbox(self) -> Mailbox:
@@ -220,6 +249,80 @@ class MailboxContract(abc.ABC):
         self.user_deletes(second)
         assert mailbox.draft_state(second) is DraftState.DELETED
         assert mailbox.draft_state(first) is DraftState.SENT
+
+    # --- reading a draft as the user left it, replacing an untouched one ------------------
+
+    def expected_text(self, text: DraftText) -> DraftText | None:
+        """What `read_draft` shows of a draft whose words are `text`."""
+        return text if self.shows_draft_text else None
+
+    def test_read_draft_shows_the_subject_body_and_attachment_names(self, mailbox: Mailbox) -> None:
+        draft = self.create(mailbox, make_message_with_attachment())
+        stored = mailbox.read_draft(draft.ref)
+        assert stored is not None
+        assert stored.version == mailbox.draft_version(draft.ref)
+        expected = DraftText(SUBJECT, BODY, ("Kim Portfolio – 2026.pdf",))
+        assert stored.text == self.expected_text(expected)
+
+    def test_read_draft_follows_the_users_edit(self, mailbox: Mailbox) -> None:
+        draft = self.create(mailbox, make_message())
+        before = mailbox.read_draft(draft.ref)
+        assert before is not None and mailbox.read_draft(draft.ref) == before
+        edited = "Hi José,\n\nThank you — I fixed the placeholder myself.\n"
+        ref = self.user_edits(draft, edited)
+        after = mailbox.read_draft(ref)
+        assert after is not None
+        assert after.version not in (None, before.version)
+        assert after.version == mailbox.draft_version(ref)
+        assert after.text == self.expected_text(DraftText(SUBJECT, edited))
+
+    def test_a_gone_draft_reads_as_none(self, mailbox: Mailbox) -> None:
+        deleted_by_user = self.create(mailbox, make_message(message_id="<by-user@example.com>"))
+        deleted_by_daemon = self.create(mailbox, make_message(to=ANNA))
+        sent = self.create(mailbox, make_message(subject="Thank you, again"))
+        self.user_deletes(deleted_by_user)
+        mailbox.delete_draft(deleted_by_daemon.ref)
+        self.user_sends(sent)
+        assert mailbox.read_draft(deleted_by_user.ref) is None
+        assert mailbox.read_draft(deleted_by_daemon.ref) is None
+        assert mailbox.read_draft(sent.ref) is None
+
+    def test_replace_draft_puts_the_new_note_in_place_of_the_old(self, mailbox: Mailbox) -> None:
+        message_id = "<replaced@example.com>"
+        draft = self.create(mailbox, make_message(message_id=message_id))
+        written = mailbox.draft_version(draft.ref)
+        new_body = "Hallo José,\n\ndanke — mit den Notizen von heute.\n"
+        ref = mailbox.replace_draft(draft.ref, make_message(body=new_body, message_id=message_id))
+        assert plain_text(self.read_back(ref)) == new_body
+        assert mailbox.find_draft(message_id) == ref
+        assert mailbox.find_draft(message_id, taken={ref}) is None  # one draft, not two
+        assert mailbox.draft_version(ref) not in (None, written)
+        replaced = CreatedDraft(ref, message_id, JOSE.addr_spec, SUBJECT)
+        assert mailbox.draft_state(replaced) is DraftState.PENDING
+        text = mailbox.read_draft(ref)
+        assert text is not None
+        assert text.text == self.expected_text(DraftText(SUBJECT, new_body))
+
+    def test_replacing_twice_with_the_same_note_leaves_one_draft(self, mailbox: Mailbox) -> None:
+        message_id = "<replaced-twice@example.com>"
+        draft = self.create(mailbox, make_message(message_id=message_id))
+        new = make_message(body="Hallo José,\n\nzweiter Versuch.\n", message_id=message_id)
+        first = mailbox.replace_draft(draft.ref, new)
+        second = mailbox.replace_draft(first, new)  # as after an interrupted replacement
+        assert mailbox.find_draft(message_id) == second
+        assert mailbox.find_draft(message_id, taken={second}) is None
+        assert "zweiter Versuch" in plain_text(self.read_back(second))
+
+    def test_replacing_a_gone_draft_raises(self, mailbox: Mailbox) -> None:
+        deleted = self.create(mailbox, make_message())
+        sent = self.create(mailbox, make_message(to=ANNA, subject="Thank you, Anna"))
+        self.user_deletes(deleted)
+        self.user_sends(sent)
+        for gone in (deleted, sent):
+            with pytest.raises(ConnectorError) as refused:
+                mailbox.replace_draft(gone.ref, make_message(message_id=gone.message_id))
+            assert "\n" not in str(refused.value)
+        assert mailbox.find_draft(deleted.message_id) is None
 
     # --- after sending: the sent note, answers, check-ins --------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.policy
 import errno
+import hashlib
 import mailbox as stdlib_mailbox
 import os
 import stat
@@ -25,8 +26,11 @@ from mailbox_contract import (
     make_reminder,
 )
 
+from connectors import maildir as maildir_module
+from connectors.draft_text import MAX_DRAFT_BYTES
 from connectors.maildir import SENT_REF, MaildirMailbox
 from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote
+from daemon.files import write_atomically
 
 _PARSER = BytesParser(policy=email.policy.default)
 
@@ -720,3 +724,184 @@ def test_a_copy_sent_before_the_draft_existed_is_not_its_sent_copy(
     assert box.draft_state(mine) is DraftState.SENT  # without knowing when it was made
     dated = CreatedDraft(mine.ref, mine.message_id, to, subject, since=tried)
     assert box.draft_state(dated) is DraftState.DELETED
+
+
+# --- reading a draft as the user left it ---------------------------------------------------
+
+HAND_SAVED = "1800000000.M1P1.client"
+
+
+def _saved_by_hand(drafts: Path, data: bytes, flags: str = "D") -> str:
+    """A draft a mail client wrote (any encoding it likes); its key."""
+    for sub in ("tmp", "new", "cur"):
+        (drafts / sub).mkdir(parents=True, exist_ok=True)
+    (drafts / "cur" / f"{HAND_SAVED}:2,{flags}").write_bytes(data)
+    return HAND_SAVED
+
+
+def _headers(content_type: str, encoding: str, subject: str = "Thank you") -> bytes:
+    return (
+        f"From: kim@example.com\nTo: jose@example.com\nSubject: {subject}\n"
+        f"Message-ID: <hand@example.com>\nMIME-Version: 1.0\n"
+        f"Content-Type: {content_type}\nContent-Transfer-Encoding: {encoding}\n\n"
+    ).encode("ascii")
+
+
+GREETING = "Grüße, José — bis bald!\n"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "encoding", "body"),
+    [
+        (
+            "text/plain; charset=utf-8",
+            "quoted-printable",
+            b"Gr=C3=BC=C3=9Fe, Jos=C3=A9 =E2=80=94 bis=\n bald!\n",  # with a soft line break
+        ),
+        ("text/plain; charset=utf-8", "base64", b"R3LDvMOfZSwgSm9zw6kg4oCUIGJpcyBiYWxkIQo=\n"),
+        ("text/plain; charset=windows-1252", "8bit", GREETING.encode("windows-1252")),
+        (
+            "text/plain; charset=iso-8859-1",
+            "quoted-printable",
+            b"Gr=FC=DFe, Jos=E9 =96 bis bald!\n",
+        ),
+    ],
+    ids=["quoted-printable", "base64", "windows-1252", "latin-1"],
+)
+def test_a_drafts_body_is_decoded_whatever_its_encoding(
+    box: MaildirMailbox, drafts: Path, content_type: str, encoding: str, body: bytes
+) -> None:
+    ref = _saved_by_hand(drafts, _headers(content_type, encoding) + body)
+    stored = box.read_draft(ref)
+    assert stored is not None and stored.text is not None
+    # Latin-1 has no dash: its 0x96 is a C1 control character, shown as it is.
+    assert stored.text.body == GREETING.replace("—", "\x96" if "8859" in content_type else "—")
+    assert stored.text.subject == "Thank you"
+    assert stored.version == box.draft_version(ref)
+
+
+def test_an_encoded_subject_is_decoded(box: MaildirMailbox, drafts: Path) -> None:
+    subject = "=?utf-8?q?Danke_f=C3=BCr_das_Gespr=C3=A4ch?="
+    ref = _saved_by_hand(drafts, _headers("text/plain", "7bit", subject) + b"Hallo\n")
+    stored = box.read_draft(ref)
+    assert stored is not None and stored.text is not None
+    assert stored.text.subject == "Danke für das Gespräch"
+
+
+def test_a_multipart_draft_gives_its_plain_text_and_attachment_names(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    # As Thunderbird saves it: text and HTML alternatives, then the attached files.
+    message = make_message(body="Hi José,\n\nmy write-up is attached.\n")
+    message.add_alternative("<p>Hi José,</p><p>my write-up is attached.</p>", subtype="html")
+    message.add_attachment(
+        b"%PDF-1.4", maintype="application", subtype="pdf", filename="write-up.pdf"
+    )
+    message.add_attachment(b"\x89PNG", maintype="image", subtype="png", filename="diagram.png")
+    ref = box.create_draft(message)
+    stored = box.read_draft(ref)
+    assert stored is not None and stored.text is not None
+    assert stored.text.body == "Hi José,\n\nmy write-up is attached.\n"
+    assert stored.text.attachments == ("write-up.pdf", "diagram.png")
+
+
+def test_a_draft_without_plain_text_has_a_version_but_no_words(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    ref = _saved_by_hand(drafts, _headers("text/html; charset=utf-8", "7bit") + b"<p>Hi</p>\n")
+    stored = box.read_draft(ref)
+    assert stored is not None
+    assert stored.text is None
+    assert stored.version == box.draft_version(ref)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        ("text/plain; charset=x-no-such-charset", b"Hallo Jos\xc3\xa9\n", "Hallo José\n"),
+        ("text/plain; charset=utf-8", b"Hallo Jos\xe9\n", "Hallo Jos\ufffd\n"),
+    ],
+    ids=["unknown-charset", "bytes-not-in-the-charset"],
+)
+def test_a_body_that_cannot_be_decoded_is_read_with_replacements(
+    box: MaildirMailbox, drafts: Path, content_type: str, body: bytes, expected: str
+) -> None:
+    ref = _saved_by_hand(drafts, _headers(content_type, "8bit") + body)
+    stored = box.read_draft(ref)
+    assert stored is not None and stored.text is not None
+    assert stored.text.body == expected
+
+
+def test_a_trashed_draft_reads_as_none_and_cannot_be_replaced(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    ref = _saved_by_hand(drafts, make_message().as_bytes(), flags="DT")
+    assert box.read_draft(ref) is None
+    with pytest.raises(ConnectorError, match="no longer in"):
+        box.replace_draft(ref, make_message())
+
+
+def test_a_huge_draft_is_read_in_part_and_keeps_its_version(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    message = make_message(body="Hi José,\n\nthe recording is attached.\n")
+    big = MAX_DRAFT_BYTES + 1024 * 1024
+    message.add_attachment(b"\0" * big, maintype="video", subtype="mp4", filename="demo.mp4")
+    ref = box.create_draft(message)
+    data = Path(box.draft_link(ref)).read_bytes()
+    assert len(data) > MAX_DRAFT_BYTES
+    stored = box.read_draft(ref)
+    assert stored is not None and stored.text is not None
+    assert stored.version == hashlib.sha256(data).hexdigest() == box.draft_version(ref)
+    assert stored.text.body == "Hi José,\n\nthe recording is attached.\n"
+    assert stored.text.attachments == ("demo.mp4",)
+
+
+# --- replacing an untouched draft ----------------------------------------------------------
+
+
+def test_replace_keeps_the_file_name_and_the_flags_a_client_set(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    message = make_message()
+    ref = box.create_draft(message)
+    seen = drafts / "cur" / f"{ref}:2,DS"
+    Path(box.draft_link(ref)).rename(seen)  # the client showed it: Seen
+    new = make_message(body="Neu.\n", message_id=str(message["Message-ID"]))
+    assert box.replace_draft(ref, new) == ref
+    assert _only_file(drafts / "cur") == seen
+    assert seen.read_bytes() == new.as_bytes(policy=email.policy.default.clone(linesep="\n"))
+    assert stat.S_IMODE(seen.stat().st_mode) == 0o600
+    assert list((drafts / "tmp").iterdir()) == []
+
+
+def test_a_replace_that_cannot_be_written_leaves_the_draft_as_it_was(
+    box: MaildirMailbox, drafts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = box.create_draft(make_message())
+    before = Path(box.draft_link(ref)).read_bytes()
+    monkeypatch.setattr(os, "fsync", _fail_with(errno.ENOSPC))
+    with pytest.raises(ConnectorError, match=r"cannot replace the draft.*ENOSPC"):
+        box.replace_draft(ref, make_message(body="Neu.\n"))
+    assert Path(box.draft_link(ref)).read_bytes() == before
+    assert list((drafts / "tmp").iterdir()) == []
+
+
+def test_a_client_renaming_the_draft_during_a_replace_leaves_one_draft(
+    box: MaildirMailbox, drafts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = box.create_draft(make_message())
+    path = Path(box.draft_link(ref))
+    before = path.read_bytes()
+    renamed = path.with_name(f"{ref}:2,DS")
+
+    def client_renames_first(temporary: Path, final: Path, data: bytes) -> None:
+        path.rename(renamed)  # just after the draft was located
+        write_atomically(temporary, final, data)
+
+    monkeypatch.setattr(maildir_module, "write_atomically", client_renames_first)
+    with pytest.raises(ConnectorError, match="renamed by a mail client"):
+        box.replace_draft(ref, make_message(body="Neu.\n"))
+    assert _only_file(drafts / "cur") == renamed
+    assert renamed.read_bytes() == before
+    assert list((drafts / "tmp").iterdir()) == []

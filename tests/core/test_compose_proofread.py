@@ -18,7 +18,6 @@ from daemon.core.compose import (
     LINK_PLACEHOLDER,
     TOPIC_PLACEHOLDER,
     Fulfilment,
-    Note,
     Template,
     compose_note,
 )
@@ -27,6 +26,7 @@ from daemon.core.message import Attachment
 from daemon.core.model import Interview, Recipient
 from daemon.core.notes import read_notes
 from daemon.core.proofread import Expected, expected_for, proofread, word_count
+from daemon.core.protocols import DraftText
 from daemon.spelling import EnglishLexicon
 
 GOLDEN = Path(__file__).parent.parent / "data" / "notes" / "golden"
@@ -62,7 +62,7 @@ def test_finished_notes_pass_proofreading_unless_a_promise_lacks_its_link(scenar
     interview_, writer_ = scenario.interview(), scenario.writer()
     for recipient in interview_.recipients:
         note = compose_note(interview_, recipient, writer_)
-        problems = proofread(note, expected_for(interview_, recipient, writer_), LEXICON)
+        problems = proofread(note.as_text(), expected_for(interview_, recipient, writer_), LEXICON)
         expected_problems = []
         if LINK_PLACEHOLDER in note.body:  # "two references": the user must add them
             expected_problems = [
@@ -102,7 +102,7 @@ def test_without_notes_the_note_leaves_a_placeholder_that_proofreading_flags():
     bare = interview(debrief="")
     note = compose_note(bare, PRIYA, writer())
     assert TOPIC_PLACEHOLDER in note.body
-    problems = proofread(note, expected_for(bare, PRIYA, writer()), LEXICON)
+    problems = proofread(note.as_text(), expected_for(bare, PRIYA, writer()), LEXICON)
     assert f"placeholder left in: {TOPIC_PLACEHOLDER}" in problems
 
 
@@ -113,7 +113,7 @@ def test_without_role_company_or_name_the_note_still_reads_and_says_what_is_miss
     assert note.subject == "Thank you"
     assert note.body.startswith("Hi there,")
     assert "interview for the role." in note.body and "contribute to the team" in note.body
-    problems = proofread(note, expected_for(bare, anonymous, writer()), LEXICON)
+    problems = proofread(note.as_text(), expected_for(bare, anonymous, writer()), LEXICON)
     assert "no name to greet: add the interviewer's name to the greeting" in problems
 
 
@@ -128,15 +128,16 @@ def test_a_promise_is_kept_by_a_link_an_attachment_or_left_visibly_open():
     for way, (fulfilment, wording) in ways.items():
         writer_ = writer(fulfilments=(fulfilment,))
         note = compose_note(promised, PRIYA, writer_)
-        problems = proofread(note, expected_for(promised, PRIYA, writer_), LEXICON)
+        problems = proofread(note.as_text(), expected_for(promised, PRIYA, writer_), LEXICON)
         assert wording in note.body, way
         assert note.attachments == ((sample,) if way == "file" else ()), way
         kept = not any("promised" in p for p in problems)
         assert kept is (way != "none"), (way, problems)
 
 
-CLEAN = compose_note(interview(), PRIYA, writer())
-EXPECTED = expected_for(interview(), PRIYA, writer())
+STRONG = writer(you=replace(YOU, strengths=("eight years of building payment systems",)))
+CLEAN = compose_note(interview(), PRIYA, STRONG).as_text()
+EXPECTED = expected_for(interview(), PRIYA, STRONG)
 PANEL_EXPECTED = replace(EXPECTED, others=(Recipient("sam.lee@acme.example", "Sam Lee"),))
 
 
@@ -148,7 +149,7 @@ PANEL_EXPECTED = replace(EXPECTED, others=(Recipient("sam.lee@acme.example", "Sa
         (lambda n: replace(n, body=n.body.replace("Acme", "ACME", 1)), "company spelt 'ACME'"),
         (lambda n: replace(n, body=n.body.replace("Acme", "Acmee")), "company spelt 'Acmee'"),
         (
-            lambda n: Note(
+            lambda n: DraftText(
                 n.subject.replace("Senior Backend Engineer", "engineering"),
                 n.body.replace("Senior Backend Engineer", "engineering"),
             ),
@@ -159,9 +160,12 @@ PANEL_EXPECTED = replace(EXPECTED, others=(Recipient("sam.lee@acme.example", "Sa
         (lambda n: replace(n, body=n.body.replace("enjoyed", "enjoyed enjoyed")), "repeated"),
         (
             lambda n: replace(n, body=n.body.replace("opportunity", "oppurtunity")),
-            "spelling: 'oppurtunity' → 'opportunity'",
+            "spelling: 'oppurtunity' → 'opportunity'?",
         ),
-        (lambda n: replace(n, body=n.body.replace("especially", "espeshally")), "'espeshally'?"),
+        (
+            lambda n: replace(n, body=n.body.replace("especially", "espeshally")),
+            "spelling: 'espeshally'",
+        ),
         (lambda n: replace(n, body=n.body.replace("Alex Rivera", "A.")), "not signed"),
         (lambda n: replace(n, body=n.body + "TODO: mention the offsite\n"), "left in: TODO"),
         (lambda n: replace(n, body=n.body + "{{ first_name }}\n"), "left in: {{ first_name }}"),
@@ -191,13 +195,77 @@ def test_proofreading_reads_names_links_and_addresses_without_calling_them_missp
 
 def test_a_sentence_that_starts_with_a_misspelt_word_is_still_checked():
     body = CLEAN.body.replace("Best regards", "Thnks again.\n\nBest regards")
-    assert "spelling: 'Thnks'?" in proofread(replace(CLEAN, body=body), EXPECTED, LEXICON)
+    found = proofread(replace(CLEAN, body=body), EXPECTED, LEXICON)
+    assert any(f.startswith("spelling: 'Thnks'") for f in found), found
+
+
+# Misspellings people make in notes like these; the dictionary, not a list, catches them.
+COMMON_MISSPELLINGS = [
+    "recieve",
+    "acommodate",
+    "adress",
+    "begining",
+    "beleive",
+    "collegue",
+    "commited",
+    "concensus",
+    "definately",
+    "embarass",
+    "enviroment",
+    "existance",
+    "foward",
+    "goverment",
+    "grammer",
+    "happend",
+    "immediatly",
+    "independant",
+    "knowlege",
+    "liason",
+    "neccessary",
+    "noticable",
+    "occassion",
+    "persue",
+    "prefered",
+    "publically",
+    "reccomend",
+    "refered",
+    "relevent",
+    "sucess",
+    "tommorow",
+    "truely",
+    "wierd",
+    "writting",
+    "thier",
+    "alot",
+    "untill",
+    "occured",
+    "acheive",
+    "seperate",
+    "sincerly",
+    "interveiw",
+    "apreciate",
+    "experiance",
+    "managment",
+    "responsibilty",
+    "collaberate",
+    "excelent",
+    "availible",
+    "converstion",
+    "enthusiastc",
+]
+
+
+@pytest.mark.parametrize("misspelt", COMMON_MISSPELLINGS)
+def test_a_misspelling_planted_anywhere_in_the_note_is_caught(misspelt):
+    body = CLEAN.body.replace("Please let me know", f"I {misspelt} it. Please let me know")
+    found = proofread(replace(CLEAN, body=body), EXPECTED, LEXICON)
+    assert any(f.startswith(f"spelling: {misspelt!r}") for f in found), found
 
 
 def test_the_length_band_is_the_users():
     short_band = replace(EXPECTED, band=(20, 40))
     assert any("too long; keep it to 40" in p for p in proofread(CLEAN, short_band, LEXICON))
-    assert 40 <= word_count(CLEAN.body) <= 160
+    assert 60 <= word_count(CLEAN.body) <= 160
 
 
 def test_hostile_calendar_text_is_written_literally_never_run_as_template_code():

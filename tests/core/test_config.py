@@ -183,6 +183,20 @@ def test_google_endpoints_of_the_wrong_form_are_problems():
     ]
 
 
+def test_reading_drafts_is_off_unless_the_file_turns_it_on():
+    assert parse(GOOD).google.read_drafts is False
+    assert parse(GOOD + "[google]\nread_drafts = true\n").google.read_drafts is True
+    assert parse(GOOD + "[google]\nread_drafts = false\n").google.read_drafts is False
+
+
+@pytest.mark.parametrize("value", ['"yes"', "1", "[true]"])
+def test_read_drafts_must_be_true_or_false(value):
+    with pytest.raises(ConfigError) as caught:
+        parse(GOOD + f"[google]\nread_drafts = {value}\n")
+    [problem] = caught.value.problems
+    assert problem.startswith("google.read_drafts: expected true or false, got ")
+
+
 def test_quiet_hours_and_check_in_days_are_validated():
     text = GOOD.replace(
         "remind_before_hours = [2, 6]",

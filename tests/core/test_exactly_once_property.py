@@ -1,12 +1,14 @@
-"""The invariant the product rests on, under generated histories: no draft twice, none missing.
+"""The invariants the product rests on, under generated histories: no draft twice, none
+missing, and nothing the user typed into a draft ever overwritten.
 
 A hypothesis state machine runs whole cycles (`run_cycle`, the real ledger,
 a mailbox in memory) over a generated set of interviews while the clock moves
-on, the mailbox refuses a create, loses its answer, or the process dies just
-before or just after the mailbox stored a draft (then the daemon restarts on
-the same ledger), and the user sends, deletes or edits drafts. After every
-step no Message-ID is in the mailbox twice; whenever the faults stop, every
-interview in the lookback window has its drafts.
+on, the mailbox refuses a create or a replacement, loses its answer, or the
+process dies just before or just after the mailbox stored one (then the daemon
+restarts on the same ledger), the user writes debriefs that rewrite untouched
+drafts, and sends, deletes or edits drafts. After every step no Message-ID is
+in the mailbox twice and every word the user typed is still in their draft;
+whenever the faults stop, every interview in the lookback window has its drafts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -27,7 +30,7 @@ from memory_mailbox import MemoryMailbox
 
 from daemon.config import DraftsSettings, MailboxKind, Settings
 from daemon.core.checkins import CheckInRules
-from daemon.core.model import Event, key_for
+from daemon.core.model import Event, key_for, ref_of
 from daemon.core.protocols import ConnectorError, DraftState, SentNote
 from daemon.core.reminders import ReminderRules
 from daemon.cycle import Runtime, run_cycle
@@ -58,12 +61,18 @@ class FaultyMailbox(MemoryMailbox):
         self.next_fault = ""
 
     def create_draft(self, message: EmailMessage, reply_to: SentNote | None = None) -> str:
+        return self._faulty(lambda: super(FaultyMailbox, self).create_draft(message, reply_to))
+
+    def replace_draft(self, ref: str, message: EmailMessage) -> str:
+        return self._faulty(lambda: super(FaultyMailbox, self).replace_draft(ref, message))
+
+    def _faulty(self, write: Callable[[], str]) -> str:
         fault, self.next_fault = self.next_fault, ""
         if fault == "refuse":
             raise ConnectorError("the Drafts folder refused the draft")
         if fault == "crash before":
             raise Crash
-        ref = super().create_draft(message, reply_to)
+        ref = write()
         if fault == "lose answer":
             raise ConnectorError("the connection dropped before the answer")
         if fault == "crash after":
@@ -89,6 +98,7 @@ class ExactlyOnce(RuleBasedStateMachine):
         self.mailbox = FaultyMailbox()
         self.now = START
         self.events: list[Event] = []
+        self.typed: dict[str, str] = {}  # draft ref -> words the user typed into it
         self.runtime = self._runtime()
 
     def _runtime(self) -> Runtime:
@@ -148,6 +158,23 @@ class ExactlyOnce(RuleBasedStateMachine):
             del message["Message-ID"]
             message["Message-ID"] = f"<edited.{len(self.mailbox.drafts)}@client.example>"
 
+    @rule(data=st.data(), topic=st.sampled_from(["the rate limiter", "sharding", "on-call"]))
+    def user_writes_a_debrief(self, data: st.DataObject, topic: str) -> None:
+        """`followup debrief`: the next cycle rewrites the interview's untouched drafts."""
+        if self.events:
+            chosen = data.draw(st.sampled_from(self.events))
+            self.runtime.ledger.set_debrief(ref_of(chosen), f"Topics: {topic}", self.now)
+
+    @rule(data=st.data())
+    def user_types_into_a_draft(self, data: st.DataObject) -> None:
+        pending = sorted(r for r, s in self.mailbox.states.items() if s is DraftState.PENDING)
+        if pending:
+            ref = data.draw(st.sampled_from(pending))
+            words = f"typed-by-the-user-{len(self.typed)}"
+            message = self.mailbox.drafts[ref]
+            message.set_content(f"{message.get_content()}\n{words}\n")
+            self.typed[ref] = words
+
     @rule()
     def faults_stop(self) -> None:
         """With a healthy mailbox, two cycles bring every due draft into existence."""
@@ -161,6 +188,12 @@ class ExactlyOnce(RuleBasedStateMachine):
                 key = key_for(due, guest.email)
                 assert key in ledger, f"{key} was never planned"
                 assert ledger[key].message_id in created, f"{key} has no draft"
+
+    @invariant()
+    def what_the_user_typed_stays(self) -> None:
+        for ref, words in self.typed.items():
+            if self.mailbox.states[ref] is DraftState.PENDING:
+                assert words in self.mailbox.drafts[ref].get_content(), f"{ref} lost {words}"
 
     @invariant()
     def no_key_is_drafted_twice(self) -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 from google_fake import GoogleFake
 
 from connectors.google_api import Endpoints, GoogleSession
-from connectors.google_auth import SCOPES, TokenStore
+from connectors.google_auth import TokenStore, scopes_for
 
 
 def signed_in(
-    fake: GoogleFake, tmp_path: Path, scopes: tuple[str, ...] = tuple(SCOPES)
+    fake: GoogleFake, tmp_path: Path, scopes: tuple[str, ...] = scopes_for(read_drafts=False)
 ) -> TokenStore:
     """A token file as `followup auth` leaves it, for the fake's account."""
     store = TokenStore(tmp_path / "state" / "google-token.json")

@@ -12,9 +12,10 @@ import threading
 
 import pytest
 
-from connectors.google_auth import SCOPES
+from connectors.google_auth import scopes_for
 
 pytestmark = pytest.mark.system
+SCOPES = scopes_for(read_drafts=False)
 
 
 @pytest.fixture
@@ -87,6 +88,27 @@ def test_headless_sign_in_prints_the_address_and_a_tunnel_and_saves_a_private_to
     saved = json.loads(token.read_text())
     assert saved["refresh_token"] and sorted(saved["scopes"]) == sorted(SCOPES)
     assert saved["refresh_token"] not in text + err
+
+
+def test_with_read_drafts_the_sign_in_asks_to_read_drafts_and_says_so(
+    google_fake, config, tmp_path
+):
+    with config.open("a", encoding="utf-8") as toml:
+        toml.write("read_drafts = true\n")
+    process = start_auth(config, tmp_path)
+    url, before = first_url(process)
+    visit = threading.Thread(target=google_fake.visit_authorization_url, args=(url,))
+    visit.start()
+    process.wait(timeout=30)
+    visit.join()
+    text = "".join(before) + process.stdout.read()
+    assert process.returncode == 0, process.stderr.read()
+    [consent] = google_fake.requests("oauth2.auth")
+    assert consent.query["scope"][0].split() == list(scopes_for(read_drafts=True))
+    assert "read your drafts as you edit them" in text
+    assert "message metadata" not in text
+    saved = json.loads((tmp_path / "state" / "google-token.json").read_text())
+    assert sorted(saved["scopes"]) == sorted(scopes_for(read_drafts=True))
 
 
 def test_a_sign_in_without_the_calendar_permission_is_refused(google_fake, config, tmp_path):

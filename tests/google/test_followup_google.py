@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +12,12 @@ from pathlib import Path
 import pytest
 from google_support import session_for, signed_in
 
-from connectors.google_auth import SCOPES, TokenStore
+from connectors.google_auth import TokenStore, scopes_for
 from connectors.google_calendar import GoogleCalendar
 from daemon.core.protocols import SignInRequiredError
 
 NOW = "2026-11-26T16:00:00+00:00"
+SCOPES = scopes_for(read_drafts=False)
 pytestmark = pytest.mark.system
 
 
@@ -212,3 +214,53 @@ def test_reminders_reach_the_gmail_account_even_when_you_wrote_another_address(g
     assert str(reminder.email["To"]) == "Alex Rivera <me@example.com>"
     assert "José Müller <jose@acme.example>" in reminder.email.get_content()
     assert google_fake.messages("INBOX")  # delivered to the account itself
+
+
+def test_a_debrief_rewrites_the_untouched_gmail_draft_and_leaves_the_edited_one(
+    google_fake, setup, tmp_path
+):
+    config, env, _store = setup
+    followup(config, env, "run", "--once")
+    before = {d.email["To"].addresses[0].addr_spec: d for d in google_fake.drafts()}
+    mine = "Hi Priya,\n\nMy own words about the billing rewrite.\n\nAlex Rivera\n"
+    google_fake.user_edits_draft(before["priya@acme.example"].draft_id, body=mine)
+    listed = followup(config, env, "why").stdout
+    [ref] = re.findall(r"^(\w{8})  .*Acme <> Alex", listed, re.MULTILINE)
+    debrief = tmp_path / "debrief.txt"
+    debrief.write_text(
+        "[Priya Raman]\nTopics: ledgers\n\n[José Müller]\nTopics: the rate limiter\n"
+    )
+    done = followup(config, env, "debrief", ref, "--from", str(debrief))
+    assert "1 rewritten with new notes" in done.stdout, done.stderr
+    after = {d.email["To"].addresses[0].addr_spec: d for d in google_fake.drafts()}
+    jose = after["jose@acme.example"]
+    assert jose.draft_id == before["jose@acme.example"].draft_id  # drafts.update, not a new one
+    assert "the rate limiter" in jose.email.get_content()
+    assert jose.email["Message-ID"] == before["jose@acme.example"].email["Message-ID"]
+    assert after["priya@acme.example"].email.get_content() == mine
+    rows = {
+        r["recipient_email"]: r
+        for r in json.loads(followup(config, env, "status", "--json").stdout)
+    }
+    priya = rows["priya@acme.example"]
+    assert any("were not applied, because you edited it" in p for p in priya["problems"])
+    assert priya["problems_checked"] == "outdated"  # gmail.metadata: the text cannot be read
+    assert not any("not applied" in p for p in rows["jose@acme.example"]["problems"])
+
+
+def test_with_read_drafts_gmail_drafts_are_proofread_as_the_user_left_them(google_fake, setup):
+    config, env, _store = setup
+    signed_in(google_fake, config.parent, scopes_for(read_drafts=True))
+    config.write_text(config.read_text() + "read_drafts = true\n", encoding="utf-8")
+    followup(config, env, "run", "--once")
+    draft = next(d for d in google_fake.drafts() if "priya" in str(d.email["To"]))
+    text = draft.email.get_content().replace("Best regards", "Best regrads")
+    google_fake.user_edits_draft(draft.draft_id, body=text)
+    followup(config, env, "run", "--once")
+    rows = {
+        r["recipient_email"]: r
+        for r in json.loads(followup(config, env, "status", "--json").stdout)
+    }
+    priya = rows["priya@acme.example"]
+    assert priya["problems_checked"] == "current"
+    assert any(p.startswith("spelling: 'regrads'") for p in priya["problems"]), priya

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
@@ -17,6 +18,7 @@ from mailbox_contract import (
 )
 
 from connectors.gmail import GmailMailbox
+from connectors.google_auth import scopes_for
 from daemon.core.protocols import (
     ConnectorError,
     CreatedDraft,
@@ -33,6 +35,10 @@ def _draft_id(ref: str) -> str:
 
 
 class TestGmailContract(MailboxContract):
+    """The contract with the default sign-in (`gmail.metadata`): no body is ever read."""
+
+    shows_draft_text = False
+
     @pytest.fixture
     def mailbox(self, google_fake, tmp_path):
         self.fake = google_fake
@@ -64,6 +70,19 @@ class TestGmailContract(MailboxContract):
 
     def read_self_mail(self) -> list[EmailMessage]:
         return [mail.email for mail in self.fake.messages("INBOX")]
+
+
+class TestGmailContractReadingDrafts(TestGmailContract):
+    """The whole contract again with `[google] read_drafts` and the sign-in it asks for
+    (`gmail.readonly` instead of `gmail.metadata`): drafts are read as the user left them."""
+
+    shows_draft_text = True
+
+    @pytest.fixture
+    def mailbox(self, google_fake, tmp_path):
+        self.fake = google_fake
+        store = signed_in(google_fake, tmp_path, scopes_for(read_drafts=True))
+        return GmailMailbox(session_for(google_fake, store, read_drafts=True))
 
 
 @pytest.fixture
@@ -481,3 +500,119 @@ def test_a_lost_create_is_not_taken_for_a_note_sent_before_it(google_fake, gmail
     assert gmail.find_draft("<never-stored@example.com>", **lost, since=before) is not None
     later = datetime.now(UTC) + timedelta(hours=1)
     assert gmail.find_draft("<never-stored@example.com>", **lost, since=later) is None
+
+
+# --- reading drafts as the user left them, replacing untouched ones ------------------------
+
+READ_DRAFTS_SCOPES = scopes_for(read_drafts=True)
+
+
+def _gmail(google_fake, tmp_path, scopes: tuple[str, ...], *, read_drafts: bool) -> GmailMailbox:
+    store = signed_in(google_fake, tmp_path, scopes)
+    return GmailMailbox(session_for(google_fake, store, read_drafts=read_drafts))
+
+
+def _draft_formats(google_fake) -> set[str]:
+    return {r.query.get("format", ["full"])[0] for r in google_fake.requests("gmail.*.get")}
+
+
+def test_with_the_default_sign_in_a_draft_is_read_without_its_body(google_fake, gmail):
+    ref = gmail.create_draft(make_message())
+    google_fake.clear_requests()
+    stored = gmail.read_draft(ref)
+    assert stored is not None and stored.text is None
+    assert stored.version == google_fake.draft(_draft_id(ref)).id
+    assert _draft_formats(google_fake) == {"minimal"}  # raw or full would be refused
+
+
+def test_with_read_drafts_and_readonly_the_draft_is_read_as_the_user_left_it(google_fake, tmp_path):
+    gmail = _gmail(google_fake, tmp_path, READ_DRAFTS_SCOPES, read_drafts=True)
+    ref = gmail.create_draft(make_message())
+    google_fake.user_edits_draft(_draft_id(ref), subject="Thanks, José!", body="Hi José,\n")
+    google_fake.clear_requests()
+    stored = gmail.read_draft(ref)
+    assert stored is not None and stored.text is not None
+    assert (stored.text.subject, stored.text.body) == ("Thanks, José!", "Hi José,\n")
+    assert stored.version == gmail.draft_version(ref)
+    [request, _] = google_fake.requests("gmail.users.drafts.get")
+    assert request.query["format"] == ["raw"]
+
+
+def test_read_drafts_with_an_old_metadata_sign_in_runs_without_bodies_and_says_so(
+    google_fake, tmp_path, caplog
+):
+    caplog.set_level(logging.INFO, logger="connectors.google_api")
+    gmail = _gmail(google_fake, tmp_path, scopes_for(read_drafts=False), read_drafts=True)
+    ref = gmail.create_draft(make_message())
+    gmail.check_ready()
+    stored = [gmail.read_draft(ref), gmail.read_draft(ref)]
+    assert [s.text if s else "gone" for s in stored] == [None, None]
+    assert _draft_formats(google_fake) == {"minimal"}
+    said = [r for r in caplog.records if "followup auth" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelno == logging.INFO
+    assert "read_drafts" in said[0].getMessage()
+
+
+def test_a_readonly_sign_in_without_read_drafts_reads_no_body(google_fake, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="connectors.google_api")
+    gmail = _gmail(google_fake, tmp_path, READ_DRAFTS_SCOPES, read_drafts=False)
+    ref = gmail.create_draft(make_message())
+    stored = gmail.read_draft(ref)
+    assert stored is not None and stored.text is None
+    assert _draft_formats(google_fake) == {"minimal"}
+    assert any("narrow it" in r.getMessage() for r in caplog.records)
+
+
+def test_a_gone_draft_reads_as_none_with_either_sign_in(google_fake, gmail, tmp_path):
+    reader = _gmail(google_fake, tmp_path / "reader", READ_DRAFTS_SCOPES, read_drafts=True)
+    for mailbox in (gmail, reader):
+        ref = mailbox.create_draft(make_message())
+        google_fake.user_deletes_draft(_draft_id(ref))
+        assert mailbox.read_draft(ref) is None
+        assert mailbox.read_draft(f"-/{ref.split('/')[1]}/{ME}") is None  # found already sent
+
+
+def test_replacing_a_check_in_keeps_it_in_the_sent_notes_thread(google_fake, gmail):
+    draft, _ = _send(google_fake, gmail)
+    note = gmail.sent_note(draft)
+    first = make_check_in(note)
+    ref = gmail.create_draft(first, reply_to=note)
+    second = make_check_in(note)
+    second.replace_header("Message-ID", str(first["Message-ID"]))
+    new_ref = gmail.replace_draft(ref, second)
+    assert new_ref == ref  # same draft, same thread
+    stored = google_fake.draft(_draft_id(ref))
+    assert stored.thread_id == note.thread
+    assert str(stored.email["In-Reply-To"]) == note.message_id
+    [request] = google_fake.requests("gmail.users.drafts.update")
+    assert request.json["message"]["threadId"] == note.thread
+    assert request.json["id"] == _draft_id(ref)
+
+
+def test_replace_draft_returns_the_thread_gmail_filed_it_in(google_fake, gmail):
+    # A note alone in its thread: Gmail files the new message where it decides.
+    message = make_message()
+    ref = gmail.create_draft(message)
+    new_ref = gmail.replace_draft(ref, make_message(message_id=str(message["Message-ID"])))
+    stored = google_fake.draft(_draft_id(ref))
+    assert new_ref == f"{_draft_id(ref)}/{stored.thread_id}/{ME}"
+    assert gmail.find_draft(str(message["Message-ID"])) == new_ref
+
+
+def test_a_failed_replace_is_never_retried(google_fake, gmail):
+    message = make_message()
+    ref = gmail.create_draft(message)
+    google_fake.fail("gmail.users.drafts.update", 503)
+    new = make_message(body="Hallo José,\n\nneu.\n", message_id=str(message["Message-ID"]))
+    with pytest.raises(ConnectorError):
+        gmail.replace_draft(ref, new)
+    assert len(google_fake.requests("gmail.users.drafts.update")) == 1
+    assert "Straßenbahn" in google_fake.draft(_draft_id(ref)).email.get_body().get_content()
+
+
+def test_replacing_a_gone_draft_says_it_is_gone(google_fake, gmail):
+    ref = gmail.create_draft(make_message())
+    google_fake.user_deletes_draft(_draft_id(ref))
+    with pytest.raises(ConnectorError, match="no longer a draft"):
+        gmail.replace_draft(ref, make_message())
+    assert google_fake.drafts() == []

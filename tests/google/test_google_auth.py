@@ -29,16 +29,21 @@ from google_fake import GoogleFake, isolated_network
 from connectors.google_auth import (
     CALENDAR_EVENTS_READONLY,
     GMAIL_COMPOSE,
+    GMAIL_FULL,
     GMAIL_METADATA,
-    SCOPES,
+    GMAIL_MODIFY,
+    GMAIL_READONLY,
     TokenStore,
     is_invalid_grant,
     load_credentials,
+    reads_bodies,
+    scopes_for,
 )
 from connectors.google_signin import SignInResult, sign_in
 from daemon.core.protocols import ConnectorError, SignInRequiredError
 
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+SCOPES = scopes_for(read_drafts=False)
 
 
 @pytest.fixture
@@ -503,6 +508,91 @@ def test_scopes_are_exactly_the_narrow_three() -> None:
         "https://www.googleapis.com/auth/gmail.metadata",
         "https://www.googleapis.com/auth/calendar.events.readonly",
     )
+
+
+def test_reading_drafts_takes_readonly_instead_of_metadata() -> None:
+    # Never both: Gmail refuses every body to a token that holds gmail.metadata.
+    assert scopes_for(read_drafts=True) == (
+        "https://www.googleapis.com/auth/gmail.compose",
+        "https://www.googleapis.com/auth/gmail.readonly",
+        "https://www.googleapis.com/auth/calendar.events.readonly",
+    )
+
+
+def test_with_read_drafts_the_consent_asks_for_readonly_and_not_metadata(
+    fake: GoogleFake, client_file: Path, store: TokenStore
+) -> None:
+    result = run(fake, client_file, store, User(fake, browser_follows_redirect), read_drafts=True)
+
+    (consent,) = fake.requests("oauth2.auth")
+    asked = consent.query["scope"][0].split()
+    assert asked == list(scopes_for(read_drafts=True))
+    assert GMAIL_METADATA not in asked
+    assert result == SignInResult("me@example.com", scopes_for(read_drafts=True))
+    saved = json.loads(store.path.read_text(encoding="utf-8"))
+    assert saved["scopes"] == list(scopes_for(read_drafts=True))
+
+
+def test_with_read_drafts_an_unticked_readonly_is_refused_and_nothing_is_saved(
+    fake: GoogleFake, client_file: Path, store: TokenStore
+) -> None:
+    fake.consent(scopes=[GMAIL_COMPOSE, CALENDAR_EVENTS_READONLY])
+
+    with pytest.raises(ConnectorError) as refused:
+        run(fake, client_file, store, User(fake, browser_follows_redirect), read_drafts=True)
+
+    message = str(refused.value)
+    assert "read your drafts as you edit them" in message
+    assert "leave every permission ticked" in message
+    assert not store.path.parent.exists()
+
+
+@pytest.mark.parametrize(
+    ("granted", "read_drafts"),
+    [
+        ((GMAIL_COMPOSE, GMAIL_METADATA, CALENDAR_EVENTS_READONLY), True),
+        ((GMAIL_COMPOSE, GMAIL_READONLY, CALENDAR_EVENTS_READONLY), False),
+    ],
+    ids=["read_drafts-with-a-metadata-token", "no-read_drafts-with-a-readonly-token"],
+)
+def test_a_token_from_the_other_setting_is_still_used(
+    fake: GoogleFake, store: TokenStore, granted: tuple[str, ...], read_drafts: bool
+) -> None:
+    store.save(fake.credentials(scopes=list(granted)))
+
+    credentials = load_credentials(store, token_uri=fake.token_uri, read_drafts=read_drafts)
+
+    assert set(credentials.scopes) == set(granted)
+
+
+@pytest.mark.parametrize(
+    ("read_drafts", "named"),
+    [(False, "see which drafts were sent"), (True, "read your drafts as you edit them")],
+)
+def test_a_token_that_cannot_see_labels_names_the_scope_the_setting_asks_for(
+    fake: GoogleFake, store: TokenStore, read_drafts: bool, named: str
+) -> None:
+    store.save(fake.credentials(scopes=[GMAIL_COMPOSE, CALENDAR_EVENTS_READONLY]))
+
+    with pytest.raises(SignInRequiredError, match=named):
+        load_credentials(store, token_uri=fake.token_uri, read_drafts=read_drafts)
+
+
+@pytest.mark.parametrize(
+    ("granted", "expected"),
+    [
+        ({GMAIL_COMPOSE, GMAIL_READONLY}, True),
+        ({GMAIL_COMPOSE, GMAIL_MODIFY}, True),
+        ({GMAIL_FULL}, True),
+        ({GMAIL_COMPOSE, GMAIL_METADATA}, False),
+        ({GMAIL_COMPOSE, GMAIL_READONLY, GMAIL_METADATA}, False),  # metadata forbids bodies
+        ({GMAIL_COMPOSE}, False),
+    ],
+)
+def test_bodies_are_readable_only_without_the_metadata_scope(
+    granted: set[str], expected: bool
+) -> None:
+    assert reads_bodies(granted) is expected
 
 
 # --------------------------------------------------------------------------- the client file

@@ -18,9 +18,12 @@ NOW = "2026-11-26T16:00:00+00:00"
 pytestmark = pytest.mark.system
 
 
-def followup(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
+def followup(
+    *args: str, env: dict[str, str], check: bool = True, stdin: str | None = None
+) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, "-m", "daemon", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=env,
