@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from daemon.core.checkins import CheckInRules
 from daemon.core.compose import Writer
-from daemon.core.model import Event, EventStatus, Person, ResponseStatus, You
+from daemon.core.detect import interview_of, judge, knowledge_of
+from daemon.core.model import Event, EventStatus, Interview, Person, ResponseStatus, You
 from daemon.core.plan import Drafting
 from daemon.core.reminders import ReminderRules
 from daemon.templates import shipped_template
@@ -67,3 +68,21 @@ def drafting(
 ) -> Drafting:
     """The rules of a 24-hour deadline with reminders 6 h and 2 h before it."""
     return Drafting(writer(**fields), 24, reminders or ReminderRules((6, 2)), check_ins)
+
+
+def onsite(description: str = "Onsite for the Senior Backend Engineer role at Acme.") -> Event:
+    """A two-person panel at Acme that ended half an hour before `NOW`."""
+    return event(
+        "Acme – Onsite interview",
+        attendees=(
+            ME,
+            person("priya.raman@acme.example", "Priya Raman"),
+            person("jose.muller@acme.example", "José Müller"),
+        ),
+        description=description,
+    )
+
+
+def interview_from(invite: Event, debrief: str = "") -> Interview:
+    """The interview the detector makes of `invite` alone, with the user's debrief."""
+    return interview_of(judge(invite, knowledge_of([invite], YOU)), YOU, debrief=debrief)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from builders import ME, YOU, event, person
+from builders import ME, event, interview_from, person
 
 from daemon.core.debrief import debrief_form, debrief_text
-from daemon.core.detect import interview_of, judge, knowledge_of
 from daemon.core.model import Interview, Recipient
 from daemon.core.notes import read_notes
 
@@ -21,7 +20,7 @@ PANEL = event(
 
 
 def panel() -> Interview:
-    return interview_of(judge(PANEL, knowledge_of([PANEL], YOU)), YOU)
+    return interview_from(PANEL)
 
 
 def test_the_form_has_a_section_for_everyone_and_each_interviewer():
@@ -33,7 +32,7 @@ def test_the_form_has_a_section_for_everyone_and_each_interviewer():
 
 def test_a_single_interviewer_gets_only_their_section():
     alone = event(attendees=(ME, person("sam@globex.example", "Sam Taylor")))
-    interview = interview_of(judge(alone, knowledge_of([alone], YOU)), YOU)
+    interview = interview_from(alone)
     sections = [line for line in debrief_form(interview).splitlines() if line.startswith("[")]
     assert sections == ["[Sam Taylor]"]
 

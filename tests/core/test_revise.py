@@ -6,12 +6,11 @@ import sqlite3
 
 import builders
 import pytest
-from builders import ME, NOW, YOU, event, person
+from builders import NOW, YOU, interview_from, onsite
 from memory_mailbox import MemoryMailbox
 
 from daemon.core.actions import Recheck, UpdateDraft
 from daemon.core.compose import TOPIC_PLACEHOLDER
-from daemon.core.detect import interview_of, judge, knowledge_of
 from daemon.core.model import Checked
 from daemon.core.plan import Snapshot, plan
 from daemon.core.revise import NOT_APPLIED
@@ -22,15 +21,7 @@ from daemon.spelling import EnglishLexicon
 
 DRAFTING = builders.drafting(lexicon=EnglishLexicon())
 CHANNELS = Channels(YOU, by_mail=False)
-PANEL = event(
-    "Acme – Onsite interview",
-    attendees=(
-        ME,
-        person("priya.raman@acme.example", "Priya Raman"),
-        person("jose.muller@acme.example", "José Müller"),
-    ),
-    description="Onsite for the Senior Backend Engineer role at Acme.",
-)
+PANEL = onsite()
 DEBRIEF = "[Priya Raman]\nTopics: the ledger migration\n\n[José Müller]\nTopics: rate limits"
 
 
@@ -45,7 +36,7 @@ def cycle(ledger, mailbox, debrief="", drafting=DRAFTING):
     records = ledger.records()
     observed = observe_drafts(mailbox, records)
     stored = read_waiting(mailbox, records, observed)
-    found = [interview_of(judge(PANEL, knowledge_of([PANEL], YOU)), YOU, debrief=debrief)]
+    found = [interview_from(PANEL, debrief)]
     seen = Snapshot(found, records, observed, stored=stored)
     actions = plan(NOW, seen, drafting)
     execute(actions, ledger, mailbox, NOW, CHANNELS)
@@ -135,14 +126,18 @@ def test_without_the_drafts_text_the_problems_are_as_composed_and_marked_once_ed
     assert "does not show the daemon its text" in outdated.checked.describe()
 
 
-def test_an_interrupted_rewrite_is_finished_next_cycle_not_taken_for_an_edit(ledger, monkeypatch):
-    mailbox = MemoryMailbox()
+def interrupted_rewrite(ledger, mailbox, monkeypatch, owner, method):
+    """Drafts, then a debrief whose rewrite loses power in `owner.method`; Priya's record."""
     cycle(ledger, mailbox)
-
-    monkeypatch.setattr(Ledger, "finish_update", crash)
+    monkeypatch.setattr(owner, method, crash)
     cycle(ledger, mailbox, DEBRIEF)
     monkeypatch.undo()
-    interrupted = record_to(ledger, "priya.raman@acme.example")
+    return record_to(ledger, "priya.raman@acme.example")
+
+
+def test_an_interrupted_rewrite_is_finished_next_cycle_not_taken_for_an_edit(ledger, monkeypatch):
+    mailbox = MemoryMailbox()
+    interrupted = interrupted_rewrite(ledger, mailbox, monkeypatch, Ledger, "finish_update")
     assert interrupted.updating and "the ledger migration" in body(mailbox, interrupted.draft_ref)
     actions = cycle(ledger, mailbox, DEBRIEF)
     recovering = [a for a in actions if isinstance(a, UpdateDraft)]
@@ -160,7 +155,7 @@ def test_a_draft_edited_between_plan_and_rewrite_is_kept(ledger):
     records = ledger.records()
     observed = observe_drafts(mailbox, records)
     stored = read_waiting(mailbox, records, observed)
-    found = [interview_of(judge(PANEL, knowledge_of([PANEL], YOU)), YOU, debrief=DEBRIEF)]
+    found = [interview_from(PANEL, DEBRIEF)]
     actions = plan(NOW, Snapshot(found, records, observed, stored=stored), DRAFTING)
     edit(mailbox, priya.draft_ref, "Hi Priya", "Dear Priya")  # the user was quicker
     execute(actions, ledger, mailbox, NOW, CHANNELS)
@@ -183,12 +178,7 @@ def test_a_draft_written_before_digests_were_kept_takes_a_baseline_and_stays(led
 
 def test_a_rewrite_interrupted_before_the_mailbox_took_it_is_done_next_cycle(ledger, monkeypatch):
     mailbox = MemoryMailbox()
-    cycle(ledger, mailbox)
-
-    monkeypatch.setattr(MemoryMailbox, "replace_draft", crash)
-    cycle(ledger, mailbox, DEBRIEF)
-    monkeypatch.undo()
-    priya = record_to(ledger, "priya.raman@acme.example")
+    priya = interrupted_rewrite(ledger, mailbox, monkeypatch, MemoryMailbox, "replace_draft")
     assert priya.updating and "the ledger migration" not in body(mailbox, priya.draft_ref)
     cycle(ledger, mailbox, DEBRIEF)
     assert "the ledger migration" in body(mailbox, priya.draft_ref)
@@ -197,11 +187,7 @@ def test_a_rewrite_interrupted_before_the_mailbox_took_it_is_done_next_cycle(led
 
 def test_an_edit_after_an_interrupted_rewrite_is_the_users_and_stays(ledger, monkeypatch):
     mailbox = MemoryMailbox()
-    cycle(ledger, mailbox)
-    monkeypatch.setattr(Ledger, "finish_update", crash)
-    cycle(ledger, mailbox, DEBRIEF)
-    monkeypatch.undo()
-    priya = record_to(ledger, "priya.raman@acme.example")
+    priya = interrupted_rewrite(ledger, mailbox, monkeypatch, Ledger, "finish_update")
     edit(mailbox, priya.draft_ref, "Hi Priya", "Dear Priya")
     cycle(ledger, mailbox, DEBRIEF)
     assert body(mailbox, priya.draft_ref).startswith("Dear Priya")

@@ -6,29 +6,20 @@ import sys
 
 import builders
 import pytest
-from builders import ME, NOW, YOU, event, person
+from builders import NOW, interview_from, onsite
 
 from daemon import rewrite
 from daemon.core.actions import CreateDraft
-from daemon.core.detect import interview_of, judge, knowledge_of
 from daemon.core.plan import Snapshot, plan
 from daemon.rewrite import rewrite_all
 from daemon.spelling import EnglishLexicon
 
 DRAFTING = builders.drafting(lexicon=EnglishLexicon())
-PANEL = event(
-    "Acme – Onsite interview",
-    attendees=(
-        ME,
-        person("priya.raman@acme.example", "Priya Raman"),
-        person("jose.muller@acme.example", "José Müller"),
-    ),
-    description="Onsite for the Senior Backend Engineer role at Acme.\nTopics: rate limits",
-)
+PANEL = onsite("Onsite for the Senior Backend Engineer role at Acme.\nTopics: rate limits")
 
 
 def planned() -> list[CreateDraft]:
-    found = [interview_of(judge(PANEL, knowledge_of([PANEL], YOU)), YOU)]
+    found = [interview_from(PANEL)]
     return [a for a in plan(NOW, Snapshot(found), DRAFTING) if isinstance(a, CreateDraft)]
 
 

@@ -66,17 +66,23 @@ def first_url(process: subprocess.Popen[str]) -> tuple[str, list[str]]:
     raise AssertionError("no sign-in address was printed:\n" + "".join(seen))
 
 
-def test_headless_sign_in_prints_the_address_and_a_tunnel_and_saves_a_private_token(
-    google_fake, config, tmp_path
-):
-    (tmp_path / "state").mkdir(mode=0o755)  # made by something else, open to others
+def headless_sign_in(google_fake, config, tmp_path) -> tuple[subprocess.Popen[str], str, str]:
+    """`followup auth --no-browser` with the user consenting in a browser elsewhere: the
+    finished process, the address it printed, and everything it wrote to stdout."""
     process = start_auth(config, tmp_path)
     url, before = first_url(process)
     visit = threading.Thread(target=google_fake.visit_authorization_url, args=(url,))
     visit.start()
     process.wait(timeout=30)
     visit.join()
-    text = "".join(before) + process.stdout.read()
+    return process, url, "".join(before) + process.stdout.read()
+
+
+def test_headless_sign_in_prints_the_address_and_a_tunnel_and_saves_a_private_token(
+    google_fake, config, tmp_path
+):
+    (tmp_path / "state").mkdir(mode=0o755)  # made by something else, open to others
+    process, url, text = headless_sign_in(google_fake, config, tmp_path)
     err = process.stderr.read()
     assert process.returncode == 0, err
     port = re.search(r"redirect_uri=http%3A%2F%2F(?:localhost|127\.0\.0\.1)%3A(\d+)", url).group(1)
@@ -95,13 +101,7 @@ def test_with_read_drafts_the_sign_in_asks_to_read_drafts_and_says_so(
 ):
     with config.open("a", encoding="utf-8") as toml:
         toml.write("read_drafts = true\n")
-    process = start_auth(config, tmp_path)
-    url, before = first_url(process)
-    visit = threading.Thread(target=google_fake.visit_authorization_url, args=(url,))
-    visit.start()
-    process.wait(timeout=30)
-    visit.join()
-    text = "".join(before) + process.stdout.read()
+    process, _url, text = headless_sign_in(google_fake, config, tmp_path)
     assert process.returncode == 0, process.stderr.read()
     [consent] = google_fake.requests("oauth2.auth")
     assert consent.query["scope"][0].split() == list(scopes_for(read_drafts=True))

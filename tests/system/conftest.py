@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from test_followup_command import followup
 
 
 @pytest.fixture
@@ -19,3 +20,10 @@ def home(tmp_path: Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(tmp_path / "home" / ".data"),
     }
     return env
+
+
+@pytest.fixture
+def demo(home: dict[str, str], tmp_path: Path) -> Path:
+    """The demo, run once; its configuration file."""
+    followup("demo", "--dir", str(tmp_path / "demo"), env=home)
+    return tmp_path / "demo" / "config.toml"

@@ -15,12 +15,6 @@ from test_followup_command import followup
 pytestmark = pytest.mark.system
 
 
-@pytest.fixture
-def demo(home, tmp_path):
-    followup("demo", "--dir", str(tmp_path / "demo"), env=home)
-    return tmp_path / "demo" / "config.toml"
-
-
 def draft_to(config: Path, address: str) -> Path:
     folder = config.parent / "Mail" / "Drafts" / "cur"
     [path] = [p for p in folder.iterdir() if f"<{address}>" in p.read_text()]

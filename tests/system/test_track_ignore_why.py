@@ -13,13 +13,6 @@ from test_followup_command import followup
 pytestmark = pytest.mark.system
 
 
-@pytest.fixture
-def demo(home, tmp_path):
-    """The demo, run once; its configuration file."""
-    followup("demo", "--dir", str(tmp_path / "demo"), env=home)
-    return tmp_path / "demo" / "config.toml"
-
-
 def ref_of(text: str, title: str) -> str:
     [ref] = re.findall(rf"^(\w{{8}})  .*{re.escape(title)}", text, re.MULTILINE)
     return ref
