@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
-from http.client import HTTPMessage
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import IO, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
@@ -29,6 +26,7 @@ from icalendar.prop import vDDDLists, vDDDTypes
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from connectors.zones import local_zone, zone_named
 from daemon.core.model import Event, EventStatus, Person, ResponseStatus
 from daemon.core.protocols import ConnectorError
 from daemon.core.text import one_line
@@ -340,7 +338,7 @@ class _Zones:
             return value.astimezone(self.calendar)
         # With a VTIMEZONE, icalendar builds its own zone even for a Windows name.
         olson = WINDOWS_TO_OLSON.get(str(tzid).strip("/")) if tzid else None
-        zone = _zoneinfo(olson) if olson else None
+        zone = zone_named(olson) if olson else None
         if zone is not None and not isinstance(value.tzinfo, ZoneInfo):
             return value.astimezone(zone)
         return value
@@ -375,30 +373,12 @@ def _redact(url: str) -> str:
     return f"{parts.scheme.lower() or '?'}://{host}/…"
 
 
-class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects to https only, so a feed cannot be downgraded to plain http."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urllib.parse.urlsplit(newurl).scheme.lower() != "https":
-            raise ConnectorError(f"refused a redirect to {_redact(newurl)}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def _fetch_https(url: str, timeout: float) -> bytes:
     """Download at most MAX_DOWNLOAD_BYTES + 1 bytes, so an oversized feed is noticed."""
-    opener = urllib.request.build_opener(_HttpsOnlyRedirects())
-    request = urllib.request.Request(url, headers={"User-Agent": "interview-followup"})
-    with opener.open(request, timeout=timeout) as response:
-        data: bytes = response.read(MAX_DOWNLOAD_BYTES + 1)
-    return data
+    # Imported here: urllib.request loads ssl, which a calendar of files never needs.
+    from connectors.https_feed import fetch_https
+
+    return fetch_https(url, timeout, MAX_DOWNLOAD_BYTES + 1, _redact)
 
 
 def _fetch_failure(exc: Exception, timeout: float) -> str:
@@ -589,33 +569,3 @@ def _email(address: str) -> str:
     if text[:7].lower() == "mailto:":
         text = text[7:]
     return text.strip().lower()
-
-
-def _zoneinfo(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
-
-
-def local_zone() -> tzinfo:
-    """The system's zone, by name where it can be found, so DST changes are followed."""
-    for name in _local_zone_names():
-        zone = _zoneinfo(name)
-        if zone is not None:
-            return zone
-    # No name (e.g. Windows without TZ): only the current offset is known.
-    return datetime.now().astimezone().tzinfo or UTC
-
-
-def _local_zone_names() -> Iterable[str]:
-    if os.environ.get("TZ"):
-        yield os.environ["TZ"].lstrip(":")
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        parts = localtime.resolve().parts
-        if "zoneinfo" in parts:
-            yield "/".join(parts[parts.index("zoneinfo") + 1 :])
-    timezone_file = Path("/etc/timezone")
-    if timezone_file.is_file():
-        yield timezone_file.read_text(encoding="utf-8", errors="replace").strip()

@@ -1,55 +1,39 @@
-"""The `followup` command: demo, run and status, with clear one-line errors and exit codes."""
+"""The `followup` command line: its parser, its exit codes, and one clear line per failure.
+
+Only the parser lives here, so `followup --help`, `--version` and shell
+completion start in a blink: each command's work is in `daemon.commands`,
+imported once a command runs. The parser is also what the shell completions
+(`followup completion bash|zsh|fish`, via shtab) and the manual page
+(`followup man`) are generated from.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import logging
 import os
-import shutil
 import sys
-import tomllib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
+import textwrap
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
-from daemon import debriefs, decisions, demo, unit
-from daemon.config import (
-    ConfigError,
-    Settings,
-    default_config_path,
-    default_state_dir,
-    load_settings,
-    parse_settings,
-)
-from daemon.core.debrief import debrief_form, debrief_text
-from daemon.core.model import DraftKey, DraftRecord, DraftStatus, EventRef, ref_of
-from daemon.core.protocols import ConnectorError, SignInRequiredError
-from daemon.core.status import (
-    StatusRow,
-    candidate_json,
-    render_candidates,
-    render_employer,
-    render_overview,
-    render_table,
-    render_why,
-    status_rows,
-)
-from daemon.core.text import one_line
-from daemon.cycle import EMPLOYER, CycleReport, Runtime, read_calendars, run_cycle
-from daemon.files import ensure_private_dir
-from daemon.ledger import LedgerError
-from daemon.lock import AlreadyRunningError, nudge, state_lock
+from daemon.config import default_config_path
 from daemon.logs import configure_logging, under_journal
-from daemon.loop import run_forever
-from daemon.unit import UnitFiles
-from daemon.wiring import build_runtime, client_secrets_path, sign_in_to_google, user_zone
 
 # sysexits.h EX_CONFIG: the configuration is unusable, so restarting will not help.
 EXIT_CONFIG = 78
 EXIT_FAILURE = 1
-_DEMO_MARK = ".interview-followup-demo"
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES = """\
+exit status:
+  0    done; for status and check: nothing needs you
+  1    something failed or needs you (status and check say what)
+  2    a mistake on the command line
+  78   the configuration is unusable, or Google sign-in is needed
+  130  interrupted"""
 
 log = logging.getLogger("followup")
 
@@ -58,31 +42,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `followup` console script."""
     # Whatever the shell's umask, the state, the token and the drafts are private.
     os.umask(0o077)
-    args = _parser().parse_args(argv)
-    # `run` logs its work; the demo shows its results, not its journal lines.
-    quiet = {"run": logging.INFO, "demo": logging.ERROR}.get(args.command, logging.WARNING)
-    configure_logging(logging.DEBUG if args.verbose else quiet)
+    args = build_parser().parse_args(argv)
+    configure_logging(_log_level(args))
     try:
-        return int(args.handler(args))
-    except ConfigError as error:
-        return _fail(f"configuration problem in {error}", EXIT_CONFIG)
-    except SignInRequiredError as error:
-        return _fail(str(error), EXIT_CONFIG)
-    except (
+        commands = importlib.import_module("daemon.commands")
+        return int(getattr(commands, args.handler)(args))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`followup status | head`): nothing more to say to it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    except Exception as error:
+        message, status = user_message(error)
+        return fail(message, status)
+
+
+def user_message(error: Exception) -> tuple[str, int]:
+    """What to tell the user about `error`, and the exit status it means."""
+    # Imported here: the classes live in modules a bare `--help` should not load.
+    from daemon import debriefs, decisions
+    from daemon.config import ConfigError
+    from daemon.core.protocols import ConnectorError, SignInRequiredError
+    from daemon.ledger import LedgerError
+    from daemon.lock import AlreadyRunningError
+
+    if isinstance(error, ConfigError):
+        return f"configuration problem in {error}", EXIT_CONFIG
+    if isinstance(error, SignInRequiredError):
+        return str(error), EXIT_CONFIG
+    known = (
         ConnectorError,
         LedgerError,
         AlreadyRunningError,
         decisions.NoSuchEventError,
         debriefs.EditorError,
-    ) as error:
-        return _fail(str(error), EXIT_FAILURE)
-    except OSError as error:  # a state directory that cannot be made, a disk that is full
-        return _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), 1)
-    except KeyboardInterrupt:
-        return 130
+    )
+    if isinstance(error, known):
+        return str(error), EXIT_FAILURE
+    if isinstance(error, OSError):  # a state directory that cannot be made, a full disk
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror or error}{where}", EXIT_FAILURE
+    log.debug("the internal error in detail", exc_info=error)
+    return f"internal error: {error}; run again with -v to see where", EXIT_FAILURE
 
 
-def _fail(message: str, status: int) -> int:
+def fail(message: str, status: int) -> int:
     """Say why the command failed, as an error the journal files at priority 3."""
     prefix = "<3>" if under_journal() else ""
     lines = f"followup: {message}".splitlines()
@@ -90,81 +95,266 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
-def _parser() -> argparse.ArgumentParser:
+def _log_level(args: argparse.Namespace) -> int:
+    # Absent unless given: -v and -q may come before or after the command.
+    if getattr(args, "verbose", False):
+        return logging.DEBUG
+    if getattr(args, "quiet", False):
+        return logging.ERROR
+    # `run` logs its work; the demo shows its results, not its journal lines.
+    return {"run": logging.INFO, "demo": logging.ERROR}.get(args.command, logging.WARNING)
+
+
+def package_version() -> str:
+    """The installed version; "unknown" when run from a source tree without an install."""
+    # Imported here: importlib.metadata costs megabytes the running daemon never needs.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("interview-followup")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _Version(argparse.Action):
+    """`--version`: the version, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        parser.exit(message=f"{parser.prog} {package_version()}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: every command, option, description and epilog."""
+    common = argparse.ArgumentParser(add_help=False)
+    noise = common.add_mutually_exclusive_group()
+    noise.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log in detail"
+    )
+    noise.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="log errors only"
+    )
     parser = argparse.ArgumentParser(
         prog="followup",
-        description="Drafts a thank-you note to each interviewer and tracks its 24-hour deadline.",
+        description=textwrap.fill(
+            "Drafts a personal thank-you note to each interviewer after an interview, "
+            "proofreads it, and tracks its 24-hour deadline. It never sends a thank-you: "
+            "you read, edit and press send."
+        ),
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log in detail")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    demo_cmd = commands.add_parser("demo", help="run once on a sample calendar into a Maildir")
-    demo_cmd.add_argument("--dir", type=Path, help="where to put the demo (default: state dir)")
-    demo_cmd.set_defaults(handler=_demo)
-
-    run = commands.add_parser("run", help="watch the calendars and draft thank-you notes")
-    run.add_argument("--once", action="store_true", help="run one cycle and exit")
-    _config_and_clock(run)
-    run.set_defaults(handler=_run)
-
-    auth = commands.add_parser("auth", help="sign in to Google once (Calendar and Gmail)")
-    auth.add_argument("--config", type=Path, help="configuration file")
-    auth.add_argument("--client-secrets", type=Path, help="the OAuth client file from Google")
-    auth.add_argument(
-        "--no-browser", action="store_true", help="print the sign-in address instead (SSH, servers)"
-    )
-    auth.add_argument("--port", type=int, default=0, help="loopback port for the redirect")
-    auth.set_defaults(handler=_auth)
-
-    service = commands.add_parser("service", help="install or remove the systemd user service")
-    service.add_argument("action", choices=("install", "uninstall"))
-    service.add_argument("--config", type=Path, help="configuration file for the service")
-    service.add_argument(
-        "--no-sandbox",
-        action="store_true",
-        help="leave out the restrictions that need user namespaces (refused on some systems)",
-    )
-    service.set_defaults(handler=_service)
-
-    status = commands.add_parser("status", help="show every tracked draft")
-    status.add_argument("--json", action="store_true", help="print a JSON array")
-    _config_and_clock(status)
-    status.set_defaults(handler=_status)
-
-    for name, handler, what in (
-        ("track", _track, "it is an interview: draft its notes now"),
-        ("ignore", _ignore, "it is not an interview: forget it, remove its untouched drafts"),
-    ):
-        command = commands.add_parser(name, help=f"an event {what}")
-        command.add_argument("ref", help="the event's reference, as status or why show it")
-        _config_and_clock(command)
-        command.set_defaults(handler=handler)
-
-    debrief = commands.add_parser(
-        "debrief", help="write down what you talked about: the drafts you have not edited use it"
-    )
-    debrief.add_argument("ref", nargs="?", help="the interview's reference (default: the last)")
-    debrief.add_argument(
-        "--from",
-        dest="source",
-        type=Path,
-        help="read the debrief from this file ('-': standard input) instead of an editor",
-    )
-    _config_and_clock(debrief)
-    debrief.set_defaults(handler=_debrief)
-
-    preview = commands.add_parser(
-        "preview", help="print the notes an interview's interviewers would get, with problems"
-    )
-    preview.add_argument("ref", nargs="?", help="the interview's reference (default: the last)")
-    _config_and_clock(preview)
-    preview.set_defaults(handler=_preview)
-
-    why = commands.add_parser("why", help="why events were or were not taken as interviews")
-    why.add_argument("ref", nargs="?", help="one event's reference (default: list them all)")
-    _config_and_clock(why)
-    why.set_defaults(handler=_why)
+    parser.add_argument("--version", action=_Version)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _Commands(commands, common).add_all()
     return parser
+
+
+def _epilog(extra: str = "") -> str:
+    where = (
+        f"configuration: {default_config_path()}\n"
+        "  (else --config FILE, or $FOLLOWUP_CONFIG; `followup init` writes one)"
+    )
+    return "\n\n".join(part for part in (extra, where, EXIT_CODES) if part)
+
+
+class _Commands:
+    """Adds each command with its description, options and the shared epilog."""
+
+    def __init__(
+        self,
+        commands: argparse._SubParsersAction[argparse.ArgumentParser],
+        common: argparse.ArgumentParser,
+    ) -> None:
+        self._commands = commands
+        self._common = common
+
+    def add(
+        self, name: str, summary: str, description: str, extra: str = ""
+    ) -> argparse.ArgumentParser:
+        """One command, its handler named after it in `daemon.commands`."""
+        command: argparse.ArgumentParser = self._commands.add_parser(
+            name,
+            help=summary,
+            description=textwrap.fill(description),
+            epilog=_epilog(extra),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[self._common],
+        )
+        command.set_defaults(handler=name.replace("-", "_"))
+        return command
+
+    def add_all(self) -> None:
+        """Every command, in the order `--help` lists them."""
+        self._demo()
+        self._init()
+        self._check()
+        self._run()
+        self._status()
+        self._auth()
+        self._service()
+        self._events()
+        self._notes()
+        self._completion()
+
+    def _demo(self) -> None:
+        demo = self.add(
+            "demo",
+            "run once on a sample calendar, into a local Maildir",
+            "Writes a sample calendar whose times are relative to now, runs the daemon on it "
+            "into a Maildir of its own, and shows the drafts and their status. It never "
+            "touches your real calendar or mail.",
+        )
+        demo.add_argument("--dir", type=Path, help="where to put it (default: the state dir)")
+
+    def _init(self) -> None:
+        init = self.add(
+            "init",
+            "write a configuration file to start from",
+            "Writes a commented configuration to the configuration path, asking for your "
+            "name, address and calendar on a terminal (or taking them from the options). "
+            "It never overwrites a configuration that exists.",
+        )
+        init.add_argument("--config", type=Path, help="where to write it")
+        init.add_argument("--name", help="your name, as the notes are signed")
+        init.add_argument("--email", help="your address")
+        calendar = init.add_mutually_exclusive_group()
+        calendar.add_argument("--ics", help="an .ics file or https:// address of your calendar")
+        calendar.add_argument("--google", action="store_true", help="your Google Calendar")
+        mail = init.add_mutually_exclusive_group()
+        mail.add_argument("--maildir", type=Path, help="your Drafts Maildir folder")
+        mail.add_argument("--gmail", action="store_true", help="drafts in your Gmail")
+
+    def _check(self) -> None:
+        check = self.add(
+            "check",
+            "check the configuration, calendars, mailbox, state and service",
+            "Reads the configuration, tries each calendar, checks the drafts can be written "
+            "(or the Gmail sign-in and its permissions), checks the state directory and "
+            "whether the service runs, and ends with one line: ready, or what to fix first.",
+        )
+        _config_and_clock(check)
+
+    def _run(self) -> None:
+        run = self.add(
+            "run",
+            "watch the calendars and draft thank-you notes",
+            "Runs until stopped (SIGTERM or Ctrl-C finish the cycle in progress); SIGHUP "
+            "reloads the configuration, SIGUSR1 runs a cycle now.",
+        )
+        run.add_argument("--once", action="store_true", help="run one cycle and exit")
+        run.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="with --once: say what the cycle would do, and change nothing",
+        )
+        _config_and_clock(run)
+
+    def _status(self) -> None:
+        status = self.add(
+            "status",
+            "show what needs you, then every tracked draft",
+            "Shows first what keeps the daemon from doing its job (a calendar it cannot read, "
+            "drafts it cannot write, a sign-in it needs, a service that is not running), "
+            "then every tracked draft with its deadline, its next step and what to check.",
+        )
+        status.add_argument(
+            "--json", action="store_true", help="a JSON array: drafts, questions, problems"
+        )
+        _config_and_clock(status)
+
+    def _auth(self) -> None:
+        auth = self.add(
+            "auth",
+            "sign in to Google once (Calendar and Gmail)",
+            "Opens Google's consent page and keeps the sign-in, readable only by you.",
+        )
+        auth.add_argument("--config", type=Path, help="configuration file")
+        auth.add_argument("--client-secrets", type=Path, help="the OAuth client file from Google")
+        auth.add_argument(
+            "--no-browser",
+            action="store_true",
+            help="print the sign-in address instead (SSH, servers)",
+        )
+        auth.add_argument("--port", type=int, default=0, help="loopback port for the redirect")
+
+    def _service(self) -> None:
+        service = self.add(
+            "service",
+            "install or remove the systemd user service",
+            "install writes the unit and starts it; uninstall stops and disables it, then "
+            "removes its files. Drafts, the ledger and the sign-in are kept.",
+        )
+        service.add_argument("action", choices=("install", "uninstall"))
+        service.add_argument("--config", type=Path, help="configuration file for the service")
+        service.add_argument(
+            "--no-sandbox",
+            action="store_true",
+            help="leave out the restrictions that need user namespaces (refused on some systems)",
+        )
+
+    def _events(self) -> None:
+        for name, summary in (
+            ("track", "the event is an interview: draft its notes now"),
+            ("ignore", "the event is not an interview: forget it, remove its untouched drafts"),
+        ):
+            command = self.add(name, summary, f"Says {summary}.")
+            command.add_argument("ref", help="the event's reference, as status or why show it")
+            _config_and_clock(command)
+        why = self.add(
+            "why",
+            "why events were or were not taken as interviews",
+            "Lists the events of the calendars' window with their references, or explains "
+            "one: the signals that decided it and who would be thanked.",
+        )
+        why.add_argument("ref", nargs="?", help="one event's reference (default: list them)")
+        _config_and_clock(why)
+
+    def _notes(self) -> None:
+        debrief = self.add(
+            "debrief",
+            "write down what you talked about: the drafts you have not edited use it",
+            "Opens $VISUAL or $EDITOR on a form with a section per interviewer: topics, "
+            "promises, what to stress about your fit. Saving it rewrites the drafts you "
+            "have not edited.",
+        )
+        debrief.add_argument("ref", nargs="?", help="the interview's reference (default: last)")
+        debrief.add_argument(
+            "--from",
+            dest="source",
+            type=Path,
+            help="read the debrief from this file ('-': standard input) instead of an editor",
+        )
+        _config_and_clock(debrief)
+        preview = self.add(
+            "preview",
+            "print the notes an interview's interviewers would get, with problems",
+            "Prints every interviewer's note as it would be drafted now, with what "
+            "proofreading finds; the mailbox is not touched.",
+        )
+        preview.add_argument("ref", nargs="?", help="the interview's reference (default: last)")
+        _config_and_clock(preview)
+
+    def _completion(self) -> None:
+        completion = self.add(
+            "completion",
+            "print the shell completion script for bash, zsh or fish",
+            "Prints a completion script generated from this command line.",
+            "install it, e.g.:\n"
+            "  followup completion bash > ~/.local/share/bash-completion/completions/followup\n"
+            "  followup completion zsh > ~/.zfunc/_followup\n"
+            "  followup completion fish > ~/.config/fish/completions/followup.fish",
+        )
+        completion.add_argument("shell", choices=("bash", "zsh", "fish"))
+        self.add(
+            "man",
+            "print the manual page",
+            "Prints the manual page, generated from this command line, in roff.",
+            "read it with: followup man | man -l -",
+        )
 
 
 def _config_and_clock(parser: argparse.ArgumentParser) -> None:
@@ -180,293 +370,3 @@ def _instant(text: str) -> datetime:
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(f"give an offset, e.g. {text}+02:00 or {text}Z")
     return value
-
-
-def _now(args: argparse.Namespace) -> datetime:
-    fixed: datetime | None = args.now
-    return fixed if fixed is not None else datetime.now(UTC)
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(args.config or default_config_path())
-
-
-def _run(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    if args.now is not None and not args.once:
-        raise ConfigError("--now", ["a fixed clock only makes sense with --once"])
-    with state_lock(settings.state_dir):
-        if not args.once:
-            run_forever(lambda: _settings(args), lambda: datetime.now(UTC))
-            return 0
-        runtime = build_runtime(settings)
-        try:
-            report = run_cycle(_now(args), runtime)
-        finally:
-            runtime.close()
-    print(_summary(report))
-    if report.sign_in_needed:
-        return _fail(report.sign_in_needed, EXIT_CONFIG)
-    return EXIT_FAILURE if report.unreadable_sources or report.outcome.failed else 0
-
-
-def _auth(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    secrets = args.client_secrets or client_secrets_path(
-        settings, args.config or default_config_path()
-    )
-    result = sign_in_to_google(
-        settings, secrets, port=args.port, open_browser=not args.no_browser, pasted_lines=sys.stdin
-    )
-    print(f"Signed in as {result.email}.")
-    if result.email.lower() not in settings.you.addresses:
-        print(
-            f"Note: {result.email} is not [you] email or one of its aliases; the notes are "
-            "signed and sent from this account. If that is not what you want, run "
-            "`followup auth` again and choose the other account."
-        )
-    print(f"Granted: {result.permissions}.")
-    print(f"The sign-in is saved in {result.token_file} (readable only by you).")
-    return 0
-
-
-def _service(args: argparse.Namespace) -> int:
-    files = UnitFiles.for_user()
-    if args.action == "uninstall":
-        unit.uninstall(files, unit.run_quietly, print)
-        return 0
-    config = (args.config or default_config_path()).expanduser().resolve()
-    settings = load_settings(config)
-    sandbox = not args.no_sandbox
-    unit.install(settings, config, files, unit.run_quietly, print, sandbox=sandbox)
-    return 0
-
-
-def _status(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    with _opened(settings) as runtime:
-        _show_status(runtime, _now(args), as_json=args.json)
-    return 0
-
-
-def _show_status(runtime: Runtime, now: datetime, *, as_json: bool = False) -> None:
-    """The alerts, the events to decide about, and every tracked draft."""
-    ledger, zone = runtime.ledger, user_zone(runtime.settings)
-    for message in ledger.alerts().values():
-        print(f"! {message}", file=sys.stderr if as_json else sys.stdout)
-    candidates = ledger.candidates()
-    rows = _rows(runtime, now)
-    if as_json:
-        asked = [row for c in candidates for row in candidate_json(c, now, runtime.drafting)]
-        print(json.dumps(asked + [r.as_json() for r in rows], indent=2, ensure_ascii=False))
-        return
-    employer = [] if runtime.settings.you.own_domains else ledger.learnt(EMPLOYER)
-    blocks = [render_employer(employer), render_candidates(candidates, zone)]
-    blocks.append(render_table(rows, zone))
-    print("\n\n".join(block for block in blocks if block))
-
-
-@contextmanager
-def _opened(settings: Settings) -> Iterator[Runtime]:
-    runtime = build_runtime(settings)
-    try:
-        yield runtime
-    finally:
-        runtime.close()
-
-
-def _track(args: argparse.Namespace) -> int:
-    settings, now = _settings(args), _now(args)
-    with _opened(settings) as runtime:
-        judgement = decisions.find(read_calendars(now, runtime), args.ref)
-        decisions.track(judgement, runtime, now)
-        print(f"Tracking {one_line(judgement.event.title, 80)!r} as an interview.")
-    _cycle_now(settings, now)
-    return 0
-
-
-def _ignore(args: argparse.Namespace) -> int:
-    settings, now = _settings(args), _now(args)
-    with _opened(settings) as runtime:
-        judgement = decisions.find(read_calendars(now, runtime), args.ref)
-        done = decisions.ignore(judgement, runtime, now)
-    print(f"Ignoring {one_line(judgement.event.title, 80)!r}: not an interview.")
-    for record in done.removed:
-        print(f"Removed the untouched draft to {record.recipient_email}.")
-    for record in done.edited:
-        print(f"Kept the draft to {record.recipient_email}: you edited it; delete it yourself.")
-    return 0
-
-
-def _why(args: argparse.Namespace) -> int:
-    settings, now = _settings(args), _now(args)
-    zone = user_zone(settings)
-    with _opened(settings) as runtime:
-        reading = read_calendars(now, runtime)
-    if args.ref:
-        print(render_why(decisions.find(reading, args.ref), zone))
-    else:
-        print(render_overview(reading.judgements, zone))
-    return 0
-
-
-def _debrief(args: argparse.Namespace) -> int:
-    settings, now = _settings(args), _now(args)
-    with _opened(settings) as runtime:
-        interview = debriefs.chosen(read_calendars(now, runtime), now, runtime, args.ref)
-        ref = ref_of(interview.event)
-        earlier = runtime.ledger.debriefs().get(ref, "")
-        form = debrief_form(interview, earlier)
-        written = _read_debrief(args.source) if args.source else debriefs.edit(form)
-        text = debrief_text(written)
-        if text == debrief_text(form):
-            print("Nothing changed.")
-            return 0
-        runtime.ledger.set_debrief(ref, text, now)
-    title = one_line(interview.event.title, 80)
-    print(f"Kept your debrief of {title!r}; rewriting the drafts you have not edited.")
-    _cycle_now(settings, now)
-    return 0
-
-
-def _read_debrief(source: Path) -> str:
-    if str(source) == "-":
-        return sys.stdin.read(debriefs.MAX_DEBRIEF_CHARS + 1)[: debriefs.MAX_DEBRIEF_CHARS]
-    return debriefs.read_limited(source)
-
-
-def _preview(args: argparse.Namespace) -> int:
-    settings, now = _settings(args), _now(args)
-    with _opened(settings) as runtime:
-        interview = debriefs.chosen(read_calendars(now, runtime), now, runtime, args.ref)
-        print(debriefs.render_preview(interview, debriefs.previews(interview, runtime)))
-    return 0
-
-
-def _cycle_now(settings: Settings, now: datetime) -> None:
-    """Run a cycle now; when the daemon holds the state, ask it to run one instead."""
-    try:
-        with state_lock(settings.state_dir), _opened(settings) as runtime:
-            report = run_cycle(now, runtime)
-    except AlreadyRunningError as error:
-        nudged = error.holder and nudge(error.holder)
-        print("The running daemon drafts them now." if nudged else f"{error}")
-        return
-    print(_summary(report))
-
-
-def _rows(runtime: Runtime, now: datetime) -> list[StatusRow]:
-    """Every tracked draft, with fresh links to the ones still waiting."""
-    records = runtime.ledger.records().values()
-    links = _links(runtime, records)
-    return status_rows(records, now, links, runtime.drafting, runtime.ledger.reminders())
-
-
-def _links(runtime: Runtime, records: Iterable[DraftRecord]) -> dict[DraftKey, str]:
-    """Fresh links to the drafts still waiting; the others keep their stored reference."""
-    links: dict[DraftKey, str] = {}
-    for record in records:
-        if record.status is not DraftStatus.DRAFTED:
-            continue
-        try:
-            links[record.key] = runtime.mailbox.draft_link(record.draft_ref)
-        except ConnectorError as error:
-            log.warning("no links to drafts: %s", error)
-            break
-    return links
-
-
-def _demo(args: argparse.Namespace) -> int:
-    root = args.dir or default_state_dir() / "demo"
-    _reset_demo_dir(root)
-    now = datetime.now(UTC)
-    (root / "calendar.ics").write_bytes(demo.sample_calendar(now))
-    config = _demo_config()
-    (root / "config.toml").write_text(config, encoding="utf-8")
-    settings = parse_settings(tomllib.loads(config), source=str(root / "config.toml"), base=root)
-    with _opened(settings) as runtime:
-        report = run_cycle(now, runtime)
-        _send_for_demo(runtime, demo.SENT_UID, root / "Mail")
-        panel = EventRef("demo", demo.PANEL_UID, "single")
-        runtime.ledger.set_debrief(panel, demo.PANEL_DEBRIEF, now)
-        debriefed = run_cycle(now, runtime)
-        mail = root / "Mail"
-        print(f"Demo calendar: {root / 'calendar.ics'}")
-        print(_summary(report))
-        print(
-            "Then the demo wrote a debrief of the Acme panel, as `followup debrief` keeps it:"
-            f" {len(debriefed.outcome.rewritten)} drafts rewritten with it."
-        )
-        print(
-            f"Drafts (a Maildir; open it with e.g. `mutt -f {mail / 'Drafts'}`): {mail / 'Drafts'}"
-        )
-        print(f"Reminder mails to yourself: {mail / 'INBOX'}")
-        print(
-            "To show a finished one, the demo moved the Vandelay note to Sent"
-            " as if you had sent it."
-        )
-        print(f"Try: followup status --config {root / 'config.toml'}\n")
-        _show_one_draft(runtime, demo.PANEL_UID)
-        _show_status(runtime, now)
-    return 0
-
-
-def _demo_config() -> str:
-    strengths = ", ".join(f'"{s}"' for s in demo.STRENGTHS)
-    promises = "".join(f'{name} = "{where}"\n' for name, where in demo.PROMISES.items())
-    return (
-        f'[you]\nname = "{demo.YOU_NAME}"\nemail = "{demo.YOU_EMAIL}"\n'
-        f"strengths = [{strengths}]\n\n"
-        f"[promises]\n{promises}\n"
-        '[[calendar]]\nkind = "ics"\nname = "demo"\npath = "calendar.ics"\n\n'
-        '[drafts]\nkind = "maildir"\npath = "Mail/Drafts"\nsent_path = "Mail/Sent"\n'
-        'inbox_path = "Mail/INBOX"\n\n'
-        "# The demo shows its reminders whatever the hour; by default they wait out the night.\n"
-        "[deadline]\nquiet_hours = []\n\n"
-        '[state]\ndir = "state"\n'
-    )
-
-
-def _show_one_draft(runtime: Runtime, uid: str) -> None:
-    """The last draft of the event `uid`, as it stands in the mailbox."""
-    records = [r for r in runtime.ledger.records().values() if r.key.uid == uid]
-    stored = runtime.mailbox.read_draft(records[-1].draft_ref) if records else None
-    if stored is None or stored.text is None:
-        return
-    record, text = records[-1], stored.text
-    print(f"One of the drafts, to {record.recipient_name} <{record.recipient_email}>:")
-    print(f"Subject: {text.subject}\n\n{text.body.rstrip()}\n")
-
-
-def _send_for_demo(runtime: Runtime, uid: str, mail: Path) -> None:
-    """Do what the user's mail client does on send: the draft moves to Sent."""
-    for record in runtime.ledger.records().values():
-        if record.key.uid == uid and record.draft_ref:
-            draft = Path(runtime.mailbox.draft_link(record.draft_ref))
-            sent = mail / "Sent" / "cur"
-            sent.mkdir(parents=True, exist_ok=True)
-            draft.rename(sent / draft.name.replace(":2,D", ":2,S"))
-
-
-def _reset_demo_dir(root: Path) -> None:
-    """Start the demo afresh, but never empty a folder the demo did not make."""
-    if root.exists() and not root.is_dir():
-        raise ConfigError("--dir", [f"{root} is a file; give a folder for the demo"])
-    if root.exists() and any(root.iterdir()):
-        if not (root / _DEMO_MARK).exists():
-            raise ConfigError("--dir", [f"{root} is not empty and was not made by followup demo"])
-        shutil.rmtree(root)
-    ensure_private_dir(root)
-    (root / _DEMO_MARK).touch()
-
-
-def _summary(report: CycleReport) -> str:
-    outcome = report.outcome
-    text = (
-        f"Read {report.events} events: {report.interviews} finished interviews, "
-        f"{len(outcome.drafted)} new drafts, {len(outcome.recorded)} updated, "
-        f"{len(outcome.rewritten)} rewritten with new notes, {len(outcome.failed)} failed."
-    )
-    if report.unreadable_sources:
-        text += f" Unreadable calendars: {', '.join(report.unreadable_sources)}."
-    return text

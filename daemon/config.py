@@ -177,7 +177,7 @@ def load_settings(path: Path) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
-            str(path), ["file not found; copy config/config.example.toml there and edit it"]
+            str(path), ["file not found; `followup init` writes one (or give --config)"]
         ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), [f"cannot read the file: {error}"]) from None

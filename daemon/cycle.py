@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from daemon.config import Settings
+from daemon.core.actions import Action, about
+from daemon.core.attention import CALENDAR_ALERT, MAILBOX_ALERT, SIGN_IN_ALERT
 from daemon.core.checkins import Watched, awaiting_reply
 from daemon.core.detect import (
     Judgement,
@@ -35,7 +37,7 @@ from daemon.core.model import (
     ref_of,
 )
 from daemon.core.people import domain_of
-from daemon.core.plan import Drafting, Snapshot, plan
+from daemon.core.plan import Snapshot, plan
 from daemon.core.protocols import (
     CalendarSource,
     ConnectorError,
@@ -45,30 +47,15 @@ from daemon.core.protocols import (
     StoredDraft,
 )
 from daemon.core.text import one_line
-from daemon.executor import Channels, Outcome, execute
-from daemon.ledger import Ledger
+from daemon.executor import Outcome, execute
+from daemon.ledger import EMPLOYER, Ledger
 from daemon.rewrite import rewrite_all
+from daemon.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 # How far ahead to read: far enough to notice upcoming interviews in logs, cheap to fetch.
 _LOOKAHEAD = timedelta(days=1)
-
-
-@dataclass
-class Runtime:
-    """Everything a cycle runs on, already built from the settings (see `daemon.wiring`)."""
-
-    settings: Settings
-    drafting: Drafting
-    sources: list[CalendarSource]
-    mailbox: Mailbox
-    ledger: Ledger
-    channels: Channels
-
-    def close(self) -> None:
-        """Release the ledger."""
-        self.ledger.close()
 
 
 @dataclass(frozen=True)
@@ -82,6 +69,18 @@ class CycleReport:
     sign_in_needed: str = ""
     next_interview_due: datetime | None = None
     possible: int = 0  # events the user is asked about
+
+    def headline(self) -> str:
+        """What the cycle saw and did, in one sentence for the person who ran it."""
+        done = self.outcome
+        text = (
+            f"Read {self.events} events: {self.interviews} finished interviews, "
+            f"{len(done.drafted)} new drafts, {len(done.recorded)} updated, "
+            f"{len(done.rewritten)} rewritten with new notes, {len(done.failed)} failed."
+        )
+        if self.unreadable_sources:
+            text += f" Unreadable calendars: {', '.join(self.unreadable_sources)}."
+        return text
 
     def summary(self) -> str:
         """What the cycle saw and did, in one line for the log."""
@@ -111,24 +110,27 @@ class Reading:
         return finished(self.judgements, now, grace=grace, lookback=lookback)
 
 
-SIGN_IN_ALERT = "sign-in"
-EMPLOYER = "employer"
-
-
 def read_calendars(
-    now: datetime, runtime: Runtime, should_stop: Callable[[], bool] = lambda: False
+    now: datetime,
+    runtime: Runtime,
+    should_stop: Callable[[], bool] = lambda: False,
+    *,
+    learn: bool = True,
 ) -> Reading:
     """Read every calendar over the window around `now` and judge every event, with what
-    the daemon learnt and what the user decided."""
+    the daemon learnt and what the user decided; `learn=False` keeps what it learns now
+    out of the ledger (a dry run writes nothing)."""
     settings, ledger = runtime.settings, runtime.ledger
     lookback = timedelta(hours=settings.interviews.lookback_hours)
     window = (now - lookback - _LOOKAHEAD, now + _LOOKAHEAD)
     events, failures = read_events(runtime.sources, *window, should_stop)
     by_event, by_domain = ledger.decisions()
     employer = employer_domains(events, settings.you) if not settings.you.own_domains else ()
-    for domain in ledger.learn(EMPLOYER, employer, now):
-        log.info("%s is your employer's domain, as your recurring meetings show", domain)
     learnt = ledger.learnt(EMPLOYER) if not settings.you.own_domains else []
+    if learn:
+        for domain in ledger.learn(EMPLOYER, employer, now):
+            log.info("%s is your employer's domain, as your recurring meetings show", domain)
+    learnt = list(dict.fromkeys([*learnt, *employer])) if not settings.you.own_domains else []
     knowledge = knowledge_of(events, settings.you, by_event, by_domain, learnt)
     read = tuple(s.name for s in runtime.sources if s.name not in failures)
     return Reading(judge_all(events, knowledge), failures, read)
@@ -153,8 +155,13 @@ def run_cycle(
     except SignInRequiredError as error:
         _alert_sign_in(runtime.ledger, error, now)
         raise
+    except ConnectorError as error:
+        runtime.ledger.set_alert(MAILBOX_ALERT, f"the mailbox could not be used: {error}", now)
+        raise
+    runtime.ledger.clear_alert(MAILBOX_ALERT)
     _announce_drafts(interviews, outcome, runtime)
     failures = reading.failures
+    _alert_calendars(runtime, reading, now)
     sign_in = [e for e in failures.values() if isinstance(e, SignInRequiredError)]
     if sign_in:
         _alert_sign_in(runtime.ledger, sign_in[0], now)
@@ -239,6 +246,16 @@ def _draft_and_remind(
     now: datetime, runtime: Runtime, interviews: list[Interview], should_stop: Callable[[], bool]
 ) -> Outcome:
     """Ask the mailbox what became of the drafts, plan, and carry the plan out."""
+    actions = planned(now, runtime, interviews)
+    command = runtime.settings.notes.rewrite_command
+    if command:
+        records = list(runtime.ledger.records().values())
+        actions = rewrite_all(actions, command, runtime.drafting.writer, records)
+    return execute(actions, runtime.ledger, runtime.mailbox, now, runtime.channels, should_stop)
+
+
+def planned(now: datetime, runtime: Runtime, interviews: list[Interview]) -> list[Action]:
+    """What a cycle would do now: the mailbox and the ledger are only read."""
     mailbox, ledger = runtime.mailbox, runtime.ledger
     mailbox.check_ready()
     records = ledger.records()
@@ -246,11 +263,26 @@ def _draft_and_remind(
     stored = read_waiting(mailbox, records, observed)
     watched = watch_sent(mailbox, records.values(), now) if runtime.drafting.check_ins else {}
     seen = Snapshot(interviews, records, observed, ledger.reminders(), watched, stored)
-    actions = plan(now, seen, runtime.drafting)
-    command = runtime.settings.notes.rewrite_command
-    if command:
-        actions = rewrite_all(actions, command, runtime.drafting.writer, list(records.values()))
-    return execute(actions, ledger, mailbox, now, runtime.channels, should_stop)
+    return plan(now, seen, runtime.drafting)
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What a cycle would do, found without changing anything."""
+
+    actions: list[Action]
+    possible: list[Judgement]
+    unreadable: dict[str, ConnectorError]
+
+
+def dry_run(now: datetime, runtime: Runtime) -> DryRun:
+    """Read, detect and plan as a cycle does, writing nothing: no draft, no reminder, no
+    line of the ledger (the rewrite command is not run either)."""
+    reading = read_calendars(now, runtime, learn=False)
+    done = reading.finished(now, runtime.settings)
+    actions = planned(now, runtime, interviews_of(done, runtime))
+    possible = [j for j in done if j.verdict is Verdict.POSSIBLE]
+    return DryRun(actions, possible, reading.failures)
 
 
 def read_waiting(
@@ -266,7 +298,7 @@ def read_waiting(
         except SignInRequiredError:
             raise
         except ConnectorError as error:
-            log.warning("could not read draft %s to proofread it: %s", key, error)
+            log.warning("could not read %s to proofread it: %s", about(records[key]), error)
             continue
         if draft is not None:
             stored[key] = draft
@@ -289,8 +321,20 @@ def watch_sent(
         except SignInRequiredError:
             raise
         except ConnectorError as error:
-            log.warning("could not look for a reply to %r: %s", str(record.key), error)
+            log.warning("could not look for a reply to %s: %s", about(record), error)
     return watched
+
+
+def _alert_calendars(runtime: Runtime, reading: Reading, now: datetime) -> None:
+    """Keep an alert for each calendar this cycle could not read, for `status`; clear the
+    alerts of those it read. A needed sign-in has its own alert."""
+    for source in runtime.sources:
+        name = CALENDAR_ALERT + source.name
+        error = reading.failures.get(source.name)
+        if error is None and source.name in reading.read:
+            runtime.ledger.clear_alert(name)
+        elif error is not None and not isinstance(error, SignInRequiredError):
+            runtime.ledger.set_alert(name, f"could not be read: {error}", now)
 
 
 def _alert_sign_in(ledger: Ledger, error: SignInRequiredError, now: datetime) -> None:
@@ -334,5 +378,5 @@ def observe_drafts(
         except SignInRequiredError:
             raise
         except ConnectorError as error:
-            log.warning("could not check draft %s: %s", key, error)
+            log.warning("could not check %s: %s", about(record), error)
     return observed

@@ -27,7 +27,8 @@ from daemon.core.compose import compose_note
 from daemon.core.detect import Verdict
 from daemon.core.model import Interview, Recipient
 from daemon.core.proofread import expected_for, proofread
-from daemon.cycle import Reading, Runtime, interviews_of
+from daemon.cycle import Reading, interviews_of
+from daemon.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,9 @@ from daemon.core.people import (
     people_of,
 )
 from daemon.core.protocols import ConnectorError
-from daemon.cycle import EMPLOYER, Reading, Runtime
+from daemon.cycle import Reading
+from daemon.ledger import EMPLOYER
+from daemon.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from daemon.core.actions import (
     RecordOutcome,
     Remind,
     UpdateDraft,
+    describe,
 )
 from daemon.core.message import DraftMessage
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus, You
@@ -119,11 +120,13 @@ class Executor:
             except SignInRequiredError:
                 raise
             except ConnectorError as error:
-                log.warning("could not carry out %s for %r: %s", type(action).__name__, key, error)
+                log.warning("could not %s: %s", describe(action), error)
                 self._failed(key, str(error))
             except Exception as error:
-                log.exception("unexpected error in %s for %r", type(action).__name__, str(key))
-                self._failed(key, f"{type(error).__name__}: {error}")
+                # A bug, not the user's doing: the traceback goes to the debug log only.
+                log.error("could not %s: an internal error (%s)", describe(action), error)
+                log.debug("the internal error in detail", exc_info=True)
+                self._failed(key, f"internal error: {error}")
         return self.outcome
 
     def perform(self, action: Action) -> None:
@@ -133,7 +136,7 @@ class Executor:
                 if self.create(action) is not None:
                     self.outcome.drafted.append(str(action.record.key))
             case RecordOutcome(key=key, status=status) | Answered(key=key, status=status):
-                log.info("draft %r: %s", str(key), status.value)
+                log.info("%s", describe(action))
                 self.ledger.set_status(key, status, self.now)
                 self.outcome.recorded.append(str(key))
             case Reconcile():
@@ -149,6 +152,7 @@ class Executor:
                     self.now,
                     composed=action.composed,
                     version=action.version,
+                    checked_version=action.checked_version,
                 )
             case Remind():
                 self.remind(action)
@@ -212,7 +216,7 @@ class Executor:
         """Settle an unfinished creation: the draft it left, or a failure with its reason."""
         ref = self._find_lost(action.key, action.identity)
         if ref is None:
-            log.error("no draft could be made for %r: %s", str(action.key), action.reason)
+            log.error("could not %s: no draft was found", describe(action))
             self.ledger.set_status(action.key, DraftStatus.FAILED, self.now, action.reason)
             self.outcome.failed.append(str(action.key))
         else:

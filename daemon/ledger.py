@@ -33,6 +33,8 @@ from daemon.core.model import (
 from daemon.files import ensure_private_dir
 
 SCHEMA_VERSION = 2
+# What the daemon learns and keeps (`learn`/`learnt`): your employer's domains.
+EMPLOYER = "employer"
 
 # The first schema; later versions are the migrations below, applied in order.
 _SCHEMA = """
@@ -126,6 +128,8 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE drafts ADD COLUMN checked TEXT NOT NULL DEFAULT 'composed'",
         # A replacement of the draft (new notes) began: the next cycle finishes it.
         "ALTER TABLE drafts ADD COLUMN updating INTEGER NOT NULL DEFAULT 0",
+        # The draft's version its problems were found in: not proofread again until it changes.
+        "ALTER TABLE drafts ADD COLUMN checked_version TEXT NOT NULL DEFAULT ''",
     ),
 }
 
@@ -149,6 +153,23 @@ class Ledger:
         except (OSError, sqlite3.Error) as error:
             raise LedgerError(f"cannot open the ledger {path}: {error}") from None
         self.path = path
+
+    @classmethod
+    def read_only(cls, path: Path) -> Ledger:
+        """The ledger opened only to be read, as it is on disk, for a state directory that
+        cannot be written (a read-only file system): `status` still shows the drafts."""
+        ledger = cls.__new__(cls)
+        try:
+            uri = f"{path.absolute().as_uri()}?mode=ro&immutable=1"
+            ledger._db = sqlite3.connect(uri, uri=True, isolation_level=None)
+            version = ledger._db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        except sqlite3.Error as error:
+            raise LedgerError(f"cannot read the ledger {path}: {error}") from None
+        if version != SCHEMA_VERSION:
+            ledger._db.close()
+            raise LedgerError(f"the ledger {path} is from another version; it cannot be read")
+        ledger.path = path
+        return ledger
 
     def close(self) -> None:
         """Close the database."""
@@ -210,6 +231,7 @@ class Ledger:
             composed=revised.composed,
             problems=json.dumps(list(revised.problems)),
             checked=Checked.COMPOSED.value,
+            checked_version="",
             notes=revised.notes,
             updating=0,
         )
@@ -227,13 +249,16 @@ class Ledger:
         *,
         composed: str = "",
         version: str = "",
+        checked_version: str = "",
     ) -> None:
-        """What proofreading found in the draft, and in which text; with `composed`, the
-        digest of the note the draft was written from; with `version`, the version an
-        interrupted replacement left, adopted as the daemon's own."""
+        """What proofreading found in the draft, and in which text (`checked_version`: the
+        draft's version it read); with `composed`, the digest of the note the draft was
+        written from; with `version`, the version an interrupted replacement left, adopted
+        as the daemon's own."""
         values: dict[str, str | int] = {
             "problems": json.dumps(list(problems)),
             "checked": checked.value,
+            "checked_version": checked_version,
         }
         if composed:
             values["composed"] = composed
@@ -537,4 +562,5 @@ def _record(row: dict[str, object]) -> DraftRecord:
         composed=text("composed"),
         checked=Checked(text("checked")),
         updating=bool(row["updating"]),
+        checked_version=text("checked_version"),
     )

@@ -24,9 +24,11 @@ import schedule
 from daemon.config import ConfigError, Settings
 from daemon.core.protocols import ConnectorError, SignInRequiredError
 from daemon.core.status import summary_line
-from daemon.cycle import CycleReport, Runtime, run_cycle
+from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError
 from daemon.notify import Notifier
+from daemon.runtime import Runtime
+from daemon.spelling import release_dictionary
 from daemon.wiring import build_runtime
 
 log = logging.getLogger(__name__)
@@ -205,7 +207,9 @@ def run_forever(load: Callable[[], Settings], clock: Clock) -> None:
 def cycle_safely(
     runtime: Runtime, clock: Clock, should_stop: Callable[[], bool] = lambda: False
 ) -> CycleReport | None:
-    """One cycle; whatever goes wrong is logged and the daemon carries on."""
+    """One cycle; whatever goes wrong is logged and the daemon carries on. The English
+    dictionary is let go afterwards: it is most of the daemon's memory, and idle it is
+    not needed."""
     try:
         return run_cycle(clock(), runtime, should_stop)
     except SignInRequiredError as error:
@@ -216,6 +220,8 @@ def cycle_safely(
     except Exception:
         # A bug must not stop the drafts of every other interview: log it fully, go on.
         log.exception("cycle failed unexpectedly")
+    finally:
+        release_dictionary()
     return None
 
 

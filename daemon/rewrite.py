@@ -25,7 +25,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import replace
 
-from daemon.core.actions import Action, CreateDraft, UpdateDraft
+from daemon.core.actions import Action, CreateDraft, UpdateDraft, about
 from daemon.core.compose import Writer
 from daemon.core.model import DraftRecord, Purpose, Recipient
 from daemon.core.proofread import expected_of, proofread
@@ -68,7 +68,7 @@ def _rewritten(
     try:
         body = run_rewrite(command, record, message.subject, message.body)
     except RewriteError as error:
-        log.warning("rewrite_command: %s; the note to %s stays as composed", error, record.key)
+        log.warning("rewrite_command %s; %s stays as composed", error, about(record))
         failed = (*record.problems, f"rewrite_command {error}: the note is as composed")
         return replace(action, record=replace(record, problems=failed))
     others = [

@@ -10,6 +10,7 @@ run as it is (`python -m daemon` in a clone) reads the folders directly.
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -24,6 +25,15 @@ def shipped_file(folder: str, *parts: str) -> Traversable:
     except ModuleNotFoundError:
         root = Path(__file__).resolve().parent.parent / folder
     return root.joinpath(*parts)
+
+
+def readme_path() -> Path:
+    """The README as installed (`<prefix>/share/doc/interview-followup/README.md`, where
+    a wheel puts it), else the one of the source tree this code runs from."""
+    installed = Path(sys.prefix) / "share" / "doc" / "interview-followup" / "README.md"
+    if installed.is_file():
+        return installed
+    return Path(__file__).resolve().parent.parent / "README.md"
 
 
 def shipped_text(folder: str, *parts: str) -> str:

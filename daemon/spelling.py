@@ -9,9 +9,15 @@ lacks.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
+import gc
 
-from spellchecker import SpellChecker
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spellchecker import SpellChecker
 
 # Words of software, data and hiring that a general English dictionary does not know.
 TERMS = frozenset(
@@ -43,11 +49,35 @@ TERMS = frozenset(
 def _checker() -> SpellChecker:
     # Suggestions one edit away only: two edits cost seconds on a long unknown word, and a
     # note from a stranger's calendar must never stall proofreading.
+    from spellchecker import SpellChecker  # only when a note is checked: see the docstring
+
     return SpellChecker(language="en", distance=1)
 
 
+def release_dictionary() -> None:
+    """Let the dictionary go (it is read again when next needed), and hand the memory it
+    and the cycle held back to the system, where the C library allows it."""
+    _checker.cache_clear()
+    gc.collect()
+    # glibc keeps freed memory otherwise; elsewhere the next load reuses it instead.
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+# Answers kept across cycles, so composing the same notes again needs no dictionary.
+_REMEMBERED = 20_000
+
+
 class EnglishLexicon:
-    """`known(word)`: whether a lower-case word is English or a term of the trade."""
+    """`known(word)`: whether a lower-case word is English or a term of the trade.
+
+    Answers are remembered (up to `_REMEMBERED` words), so that a daemon composing
+    the same notes at every cycle, to see whether they changed, does not read the
+    dictionary again once `release_dictionary` let it go.
+    """
+
+    def __init__(self) -> None:
+        self._answers: dict[str, bool] = {}
 
     def known(self, word: str) -> bool:
         """Whether `word` is in the dictionary or the terms."""
@@ -55,10 +85,17 @@ class EnglishLexicon:
         if lowered.endswith(("'s", "’s")):
             lowered = lowered[:-2]
         parts = [p for p in lowered.split("-") if p]  # "take-home": each part is a word
-        return all(
-            part in TERMS or not any(c.isalpha() for c in part) or _checker().known([part])
-            for part in parts
-        )
+        return all(self._known_part(part) for part in parts)
+
+    def _known_part(self, part: str) -> bool:
+        if part in TERMS or not any(c.isalpha() for c in part):
+            return True
+        answer = self._answers.get(part)
+        if answer is None:
+            if len(self._answers) >= _REMEMBERED:
+                self._answers.clear()
+            answer = self._answers[part] = bool(_checker().known([part]))
+        return answer
 
     def suggestion(self, word: str) -> str:
         """The dictionary's likeliest correction of `word`, or "" when it has none."""

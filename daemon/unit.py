@@ -23,7 +23,7 @@ import platformdirs
 
 from daemon.config import MailboxKind, Settings
 from daemon.files import ensure_private_dir
-from daemon.shipped import shipped_text
+from daemon.shipped import readme_path, shipped_text
 
 UNIT = "interview-followup.service"
 
@@ -53,11 +53,13 @@ class UnitFiles:
         return self.directory / f"{UNIT}.d" / "paths.conf"
 
 
-def unit_text(command: list[str]) -> str:
-    """The shipped unit with `ExecStart` running `command` (then `run`)."""
+def unit_text(command: list[str], readme: Path | None = None) -> str:
+    """The shipped unit with `ExecStart` running `command` (then `run`), and
+    `Documentation` at the README as installed (default: `shipped.readme_path()`)."""
     template = shipped_text("systemd", UNIT)
     line = " ".join(_quoted(part.replace("$", "$$")) for part in command)
-    return template.replace("@FOLLOWUP@", line)
+    documentation = (readme or readme_path()).absolute().as_uri().replace("%", "%%")
+    return template.replace("@FOLLOWUP@", line).replace("@README@", documentation)
 
 
 # The settings that need user namespaces, which some distributions refuse to user units.
@@ -124,15 +126,50 @@ def install(
     )
 
 
-def uninstall(files: UnitFiles, run: Run, say: Say) -> None:
-    """Stop and disable the service, then remove its files."""
-    _carry_out([["systemctl", "--user", "disable", "--now", UNIT]], run, say)
+def uninstall(files: UnitFiles, run: Run, say: Say) -> bool:
+    """Stop and disable the service, then remove its files; False (files kept) when it
+    could not be stopped, since `systemctl --user disable` needs the unit file."""
+    stop = ["systemctl", "--user", "disable", "--now", UNIT]
+    if files.unit.exists():
+        if run(["systemctl", "--user", "show-environment"])[0] != 0:
+            say(
+                "No systemd user manager answers here, so the service cannot be stopped from "
+                f"this shell. In your session run:\n  {' '.join(stop)}\n"
+                "then `followup service uninstall` again. The unit files are kept until then."
+            )
+            return False
+        status, said = run(stop)
+        if status != 0:
+            say(f"failed ({status}: {said}): {' '.join(stop)}; the unit files are kept")
+            return False
+        say(f"ran: {' '.join(stop)}")
     for path in (files.dropin, files.unit):
         path.unlink(missing_ok=True)
     if files.dropin.parent.is_dir() and not any(files.dropin.parent.iterdir()):
         files.dropin.parent.rmdir()
     _carry_out([["systemctl", "--user", "daemon-reload"]], run, say)
     say(f"Removed {files.unit}. Drafts, the ledger and the Google sign-in are kept.")
+    return True
+
+
+def service_state(files: UnitFiles) -> str | None:
+    """What `systemctl --user is-active` says of the installed unit: "active",
+    "inactive", "failed"…; None when no unit is installed or no user manager answers."""
+    if not files.unit.exists() or shutil.which("systemctl") is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["systemctl", "--user", "is-active", UNIT],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    state = done.stdout.strip()
+    # No user manager (a container, a shell outside a login session): nothing to tell.
+    return None if not state or "Failed to connect" in done.stderr else state
 
 
 def run_quietly(command: list[str]) -> tuple[int, str]:

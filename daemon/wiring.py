@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from connectors.desktop import notify_desktop
-from connectors.ics import IcsCalendar, local_zone
-from connectors.maildir import MaildirMailbox
+from connectors.zones import local_zone
 from daemon.config import CalendarKind, CalendarSettings, ConfigError, MailboxKind, Settings
 from daemon.core.checkins import CheckInRules
 from daemon.core.compose import Writer
@@ -29,10 +28,10 @@ from daemon.core.deadline import QuietHours
 from daemon.core.plan import Drafting
 from daemon.core.protocols import CalendarSource, Mailbox
 from daemon.core.reminders import ReminderRules
-from daemon.cycle import Runtime
 from daemon.executor import Channels
 from daemon.files import ensure_private_dir
 from daemon.ledger import Ledger
+from daemon.runtime import Runtime
 from daemon.spelling import EnglishLexicon
 from daemon.templates import load_fulfilments, load_template, thank_you_template
 
@@ -40,17 +39,27 @@ if TYPE_CHECKING:
     from connectors.google_api import Endpoints, GoogleSession
 
 
-def build_runtime(settings: Settings, sleep: Callable[[float], object] = time.sleep) -> Runtime:
+def build_runtime(
+    settings: Settings,
+    sleep: Callable[[float], object] = time.sleep,
+    *,
+    calendars: bool = True,
+    read_only: bool = False,
+) -> Runtime:
     """Connect everything the settings name; raises ConfigError for what cannot be built.
 
     `sleep` is how connectors wait between retries; the daemon passes one a
-    shutdown interrupts.
+    shutdown interrupts. Without `calendars` no calendar is connected (for
+    commands that only read the ledger); `read_only` opens the ledger as it
+    is on disk, for a state directory that cannot be written.
     """
     zone = user_zone(settings)
     google = _GoogleOnDemand(settings, sleep)
-    sources = [build_source(calendar, zone, google) for calendar in settings.calendars]
+    wanted = settings.calendars if calendars else ()
+    sources = [build_source(calendar, zone, google) for calendar in wanted]
     mailbox = build_mailbox(settings, google)
-    ledger = Ledger(ledger_path(settings))
+    path = ledger_path(settings)
+    ledger = Ledger.read_only(path) if read_only else Ledger(path)
     # A Maildir can only mail a reminder into the inbox the configuration names.
     channels = Channels(settings.you, settings.drafts.sees_replies, notify_desktop, zone)
     return Runtime(settings, build_drafting(settings, zone), sources, mailbox, ledger, channels)
@@ -163,6 +172,11 @@ class _GoogleOnDemand:
         return self._session
 
 
+def google_on_demand(settings: Settings) -> _GoogleOnDemand:
+    """The Google session the settings' connectors share, made when first asked for."""
+    return _GoogleOnDemand(settings, time.sleep)
+
+
 def build_source(
     calendar: CalendarSettings, zone: tzinfo, google: _GoogleOnDemand
 ) -> CalendarSource:
@@ -171,6 +185,8 @@ def build_source(
         from connectors.google_calendar import GoogleCalendar
 
         return GoogleCalendar(calendar.name, google.session(), calendar.calendar_id)
+    from connectors.ics import IcsCalendar
+
     try:
         return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=zone)
     except ValueError as error:  # an address that does not parse
@@ -186,4 +202,19 @@ def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:
         return GmailMailbox(google.session())
     if drafts.path is None:
         raise ConfigError("drafts", ["a maildir needs the path of its Drafts folder"])
+    from connectors.maildir import MaildirMailbox
+
     return MaildirMailbox(drafts.path, drafts.sent_path, drafts.inbox_path)
+
+
+def gmail_identity(settings: Settings) -> str:
+    """Who is signed in to Gmail and what the sign-in allows, asked of Gmail; raises
+    `ConnectorError` (or `SignInRequiredError`) when it cannot be used."""
+    from connectors.gmail import GmailMailbox
+    from connectors.google_auth import describe_scopes
+
+    session = google_on_demand(settings).session()
+    mailbox = GmailMailbox(session)
+    mailbox.check_ready()
+    allowed = describe_scopes(sorted(session.granted_scopes()))
+    return f"signed in as {mailbox.account()}; allowed to {allowed}"

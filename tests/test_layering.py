@@ -122,9 +122,28 @@ def test_connectors_take_only_the_model_the_protocols_and_named_helpers(path):
     "path", [*modules("daemon"), *modules("connectors"), *modules("bench")], ids=module_name
 )
 def test_nothing_imports_the_command_line(path):
-    if module_name(path) == "daemon.__main__":
-        return  # `python -m daemon` is the command line's other entry point
-    assert "daemon.cli" not in imported(path)
+    # `python -m daemon` is its other entry point; the commands are what it runs.
+    if module_name(path) in {"daemon.__main__", "daemon.commands"}:
+        return
+    assert {"daemon.cli", "daemon.commands"}.isdisjoint(imported(path))
+
+
+def test_help_and_status_load_nothing_they_do_not_need():
+    """`--help` loads the parser only; `status` on files and a Maildir no calendar parser."""
+    help_only = python("from daemon.cli import build_parser\nbuild_parser()\n" + LOADED_HEAVY)
+    assert help_only == "[]"
+    status = python(
+        "import daemon.commands, daemon.wiring, daemon.core.status\n" + LOADED_HEAVY
+    )
+    assert status == "['jinja2']"  # the templates are parsed: status needs the rules
+
+
+LOADED_HEAVY = (
+    "import sys\n"
+    "heavy = ('googleapiclient', 'google', 'icalendar', 'jinja2', 'spellchecker', "
+    "'daemon.core.detect', 'ssl', 'importlib.metadata')\n"
+    "print(sorted(h for h in heavy if h in sys.modules))"
+)
 
 
 def python(code: str) -> str:

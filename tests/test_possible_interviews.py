@@ -13,9 +13,10 @@ from memory_mailbox import MemoryMailbox
 
 from daemon.config import DraftsSettings, MailboxKind, Settings
 from daemon.core.model import Decision, ref_of
-from daemon.cycle import EMPLOYER, Runtime, run_cycle
+from daemon.cycle import run_cycle
 from daemon.executor import Channels
-from daemon.ledger import SCHEMA_VERSION, Ledger
+from daemon.ledger import EMPLOYER, SCHEMA_VERSION, Ledger
+from daemon.runtime import Runtime
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 

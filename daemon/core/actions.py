@@ -14,9 +14,11 @@ from daemon.core.model import (
     DraftRecord,
     DraftStatus,
     InterviewId,
+    Purpose,
     ReminderStage,
 )
 from daemon.core.protocols import CreatedDraft, SentNote
+from daemon.core.text import one_line
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ class Recheck:
 
     `composed` is a baseline digest for a draft written before digests were
     kept ("" to keep the one recorded); `version` the draft's version to
-    adopt once an interrupted replacement turns out finished ("" to keep it).
+    adopt once an interrupted replacement turns out finished ("" to keep it);
+    `checked_version` the version of the draft the problems were found in
+    ("" when its text could not be read).
     """
 
     key: DraftKey
@@ -103,6 +107,43 @@ class Recheck:
     checked: Checked
     composed: str = ""
     version: str = ""
+    checked_version: str = ""
 
 
 Action = CreateDraft | RecordOutcome | Reconcile | Remind | Answered | UpdateDraft | Recheck
+
+
+def about(record: DraftRecord) -> str:
+    """A draft as a user names it: "the thank-you to Priya Raman for 'Acme – Onsite'"."""
+    who = record.recipient_name or record.recipient_email
+    return f"the {_purpose(record.key)} to {who} for {one_line(record.event_title, 80)!r}"
+
+
+def describe(action: Action) -> str:
+    """What an action does, in the words a user reads (no keys, no class names)."""
+    match action:
+        case CreateDraft(record=record):
+            return f"draft {about(record)}"
+        case UpdateDraft(record=record):
+            return f"rewrite {about(record)} with the new notes"
+        case Recheck(key=key, problems=problems):
+            found = f"{len(problems)} things to check" if problems else "nothing to check"
+            return f"proofread the {_purpose(key)} to {key.recipient} again: {found}"
+        case RecordOutcome(key=key, status=status):
+            return f"record that the {_purpose(key)} to {key.recipient} was {status.value}"
+        case Answered(key=key):
+            return f"stop waiting for an answer from {key.recipient}: they replied"
+        case Reconcile(key=key, reason=reason):
+            return (
+                f"settle the {_purpose(key)} to {key.recipient} that was never finished ({reason})"
+            )
+        case Remind(stage=stage, drafts=drafts):
+            titles = sorted({one_line(d.event_title, 60) for d in drafts})
+            return (
+                f"remind you ({stage.name}) of {len(drafts)} waiting drafts for {', '.join(titles)}"
+            )
+    raise AssertionError(f"an action without a description: {action!r}")
+
+
+def _purpose(key: DraftKey) -> str:
+    return "check-in" if key.purpose is Purpose.CHECK_IN else "thank-you"

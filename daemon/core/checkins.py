@@ -141,6 +141,7 @@ def check_in_draft(
         version="",
         composed="",
         checked=Checked.COMPOSED,
+        checked_version="",
         updating=False,
     )
     return CreateDraft(record, message, recovering=earlier is not None, reply_to=note)

@@ -189,7 +189,11 @@ def judge_all(events: Iterable[Event], knowledge: Knowledge) -> list[Judgement]:
         try:
             judgements.append(judge(event, knowledge))
         except Exception as error:
-            log.warning("skipping event %r: %s: %s", event.uid, type(error).__name__, error)
+            title = one_line(event.title, 80) or "(no title)"
+            log.warning(
+                "skipped the event %r of %s: it could not be read (%s)", title, event.start, error
+            )
+            log.debug("the event's uid: %s", event.uid, exc_info=True)
     return _without_replaced_holds(judgements, knowledge.you)
 
 

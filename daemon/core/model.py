@@ -334,6 +334,7 @@ class DraftRecord:
     version: str = ""  # the mailbox's token of the draft as written: another means it was edited
     composed: str = ""  # a digest of the note as composed: another means the notes changed
     checked: Checked = Checked.COMPOSED  # what `problems` were found in
+    checked_version: str = ""  # the draft's version when they were found in its text
     updating: bool = False  # a replacement of the draft began and has not been recorded
 
     @property

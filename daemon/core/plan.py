@@ -140,8 +140,8 @@ def _changed(record: DraftRecord, action: Action) -> DraftRecord:
     match action:
         case RecordOutcome(status=status) | Answered(status=status):
             return replace(record, status=status)
-        case Recheck(problems=problems, checked=checked):
-            return replace(record, problems=problems, checked=checked)
+        case Recheck(problems=problems, checked=checked, checked_version=version):
+            return replace(record, problems=problems, checked=checked, checked_version=version)
         case UpdateDraft(record=revised):
             return revised
     return record

@@ -69,6 +69,15 @@ class Waiting:
         return self.stored.version == self.record.version or self.record.updating
 
     @property
+    def known(self) -> bool:
+        """The draft's problems are already known for it as it stands: it is as composed,
+        or it was proofread at this very version (no need to read it again)."""
+        record = self.record
+        if self.untouched and record.checked is Checked.COMPOSED:
+            return True
+        return bool(record.checked_version) and record.checked_version == self.stored.version
+
+    @property
     def digest(self) -> str:
         """The digest of the note as it would be composed now; "" without one."""
         return note_digest(self.note) if self.note is not None else ""
@@ -150,7 +159,9 @@ def _recheck(waiting: Waiting, others: list[Recipient], writer: Writer) -> Reche
     a draft written before digests were kept takes the note as composed now as its
     baseline, so that only notes added later rewrite it."""
     record, text = waiting.record, waiting.stored.text
-    if text is not None:
+    if waiting.known:
+        problems, checked = [p for p in record.problems if p != NOT_APPLIED], record.checked
+    elif text is not None:
         problems = _findings(record, text, others, writer)
         checked = Checked.COMPOSED if waiting.untouched else Checked.CURRENT
     else:
@@ -160,11 +171,15 @@ def _recheck(waiting: Waiting, others: list[Recipient], writer: Writer) -> Reche
         problems.append(NOT_APPLIED)
     baseline = waiting.digest if not record.composed else ""
     adopted = waiting.stored.version if record.updating else ""
-    if (tuple(problems), checked) == (record.problems, record.checked) and not (
-        baseline or adopted
-    ):
+    version = waiting.stored.version if text is not None else ""
+    same = (tuple(problems), checked, version) == (
+        record.problems,
+        record.checked,
+        record.checked_version or version,
+    )
+    if same and not (baseline or adopted):
         return None
-    return Recheck(record.key, tuple(problems), checked, baseline, adopted)
+    return Recheck(record.key, tuple(problems), checked, baseline, adopted, version)
 
 
 def _findings(

@@ -15,7 +15,6 @@ from typing import Any
 
 from daemon.core.checkins import answered, still_owed
 from daemon.core.deadline import describe_time_left
-from daemon.core.detect import INTERVIEW_AT, POSSIBLE_AT, Judgement
 from daemon.core.model import (
     Candidate,
     Delivered,
@@ -28,7 +27,6 @@ from daemon.core.model import (
     deadline_for,
 )
 from daemon.core.plan import Drafting, NextStep, next_steps
-from daemon.core.text import one_line
 
 
 class Urgency(enum.StrEnum):
@@ -134,7 +132,7 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
         left = "—" if row.urgency is Urgency.DONE else describe_time_left(row.time_left)
         lines = [
             f"[{_tag(row)}] {who} — {r.event_title}",
-            f"    state: {r.status.value}   deadline: {_when(r.deadline, zone)}   {left}",
+            f"    state: {r.status.value}   deadline: {when(r.deadline, zone)}   {left}",
             f"    draft: {row.draft or '—'}",
         ]
         if r.late:
@@ -143,8 +141,8 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
             lines.append(f"    last reminder: {row.last_reminder.name}")
         if row.next_step:
             at = row.next_step.at
-            when = f" on {_when(at, zone)}" if at else ""
-            lines.append(f"    next: {row.next_step.describe()}{when}")
+            on = f" on {when(at, zone)}" if at else ""
+            lines.append(f"    next: {row.next_step.describe()}{on}")
         lines += [f"    check: {problem}" for problem in r.problems]
         if r.problems and r.checked.describe():
             lines.append(f"    ({r.checked.describe()})")
@@ -154,7 +152,8 @@ def render_table(rows: Iterable[StatusRow], zone: tzinfo | None = None) -> str:
     return "\n\n".join(blocks) if blocks else "No drafts tracked yet."
 
 
-def _when(moment: datetime, zone: tzinfo | None) -> str:
+def when(moment: datetime, zone: tzinfo | None) -> str:
+    """A moment as status shows it, in `zone` (None: the system's)."""
     return moment.astimezone(zone).strftime("%a %d %b %H:%M %Z")
 
 
@@ -202,7 +201,7 @@ def render_candidates(candidates: Iterable[Candidate], zone: tzinfo | None = Non
         blocks.append(
             "\n".join(
                 [
-                    f"[possibly an interview] {c.title}   ended {_when(c.ended_at, zone)}",
+                    f"[possibly an interview] {c.title}   ended {when(c.ended_at, zone)}",
                     f"    why: {c.reason}",
                     f"    followup track {c.ref.short}    drafts its notes (to {who})",
                     f"    followup ignore {c.ref.short}   if it was not an interview",
@@ -259,38 +258,4 @@ def render_employer(domains: Iterable[str]) -> str:
     return (
         f"Your employer, as your recurring meetings show: {listed}. Invites with colleagues "
         "there count as interviews you conduct; set [you] own_domains to change this."
-    )
-
-
-def render_why(judgement: Judgement, zone: tzinfo | None = None) -> str:
-    """Why an event was or was not taken as an interview: the fact that decided, or every
-    signal with its weight, and who would be thanked."""
-    event = judgement.event
-    lines = [
-        f"{judgement.ref.short}  {one_line(event.title, 120) or '(no title)'}",
-        f"    {_when(event.start, zone)} – {_when(event.end, zone)}   calendar: {event.source}",
-        f"    {judgement.verdict.value}"
-        + (
-            f": {judgement.decided_by}" if judgement.decided_by else f" (score {judgement.score:g})"
-        ),
-    ]
-    lines += [f"    {s.weight:+5.1f}  {s.reason}" for s in judgement.signals]
-    if not judgement.decided_by:
-        lines.append(f"    an interview from {INTERVIEW_AT:g}, possibly one from {POSSIBLE_AT:g}")
-    who = ", ".join(f"{r.name} <{r.email}>" if r.name else r.email for r in judgement.recipients)
-    if who:
-        lines.append(f"    notes to: {who}")
-    return "\n".join(lines)
-
-
-def render_overview(judgements: Iterable[Judgement], zone: tzinfo | None = None) -> str:
-    """One line per event of the window: its reference, what it is, when, its title."""
-    rows = sorted(judgements, key=lambda j: j.event.start)
-    return (
-        "\n".join(
-            f"{j.ref.short}  {j.verdict.value:<21}  {_when(j.event.start, zone)}  "
-            f"{one_line(j.event.title, 70) or '(no title)'}"
-            for j in rows
-        )
-        or "No events in the calendars' window."
     )

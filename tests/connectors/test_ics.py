@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connectors import ics
+from connectors.https_feed import HttpsOnlyRedirects
 from connectors.ics import IcsCalendar
 from daemon.core.model import Event, EventStatus, Person, ResponseStatus
 from daemon.core.protocols import CalendarSource, ConnectorError
@@ -501,7 +502,7 @@ def test_oversized_download_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_redirect_to_plain_http_is_refused() -> None:
-    handler = ics._HttpsOnlyRedirects()
+    handler = HttpsOnlyRedirects(ics._redact)
     request = urllib.request.Request(SECRET_URL)
     target = "http://mirror.example.net/private-s3cr3tt0ken/basic.ics"
 

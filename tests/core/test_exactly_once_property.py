@@ -33,9 +33,10 @@ from daemon.core.checkins import CheckInRules
 from daemon.core.model import Event, key_for, ref_of
 from daemon.core.protocols import ConnectorError, DraftState, SentNote
 from daemon.core.reminders import ReminderRules
-from daemon.cycle import Runtime, run_cycle
+from daemon.cycle import run_cycle
 from daemon.executor import Channels
 from daemon.ledger import Ledger
+from daemon.runtime import Runtime
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 GRACE = timedelta(minutes=10)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from daemon.config import parse_settings
+from daemon.shipped import readme_path
 from daemon.unit import UNIT, UnitFiles, dropin_text, install, installed_command, uninstall
 
 ANALYZE = shutil.which("systemd-analyze")
@@ -74,7 +75,9 @@ def test_the_unit_is_the_shipped_one_with_this_installations_followup(installed)
     text = installed.unit.read_text(encoding="utf-8")
     shipped = (Path(__file__).parents[2] / "systemd" / UNIT).read_text(encoding="utf-8")
     command = " ".join(installed_command())
-    assert text == shipped.replace("@FOLLOWUP@", command)
+    readme = readme_path().absolute().as_uri()
+    assert text == shipped.replace("@FOLLOWUP@", command).replace("@README@", readme)
+    assert Path(readme.removeprefix("file://")).is_file()
     assert f"ExecStart={command} run" in text
     for setting in ("Type=notify", "WatchdogSec=", "RestartPreventExitStatus=78", "UMask=0077"):
         assert setting in text

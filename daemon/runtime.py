@@ -1,0 +1,31 @@
+"""What a cycle runs on: the settings, the rules, and the connectors built from them.
+
+Kept apart from the cycle itself so that commands which only read the ledger
+(`followup status`) can hold a runtime without loading the detector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from daemon.config import Settings
+from daemon.core.plan import Drafting
+from daemon.core.protocols import CalendarSource, Mailbox
+from daemon.executor import Channels
+from daemon.ledger import Ledger
+
+
+@dataclass
+class Runtime:
+    """Everything a cycle runs on, already built from the settings (see `daemon.wiring`)."""
+
+    settings: Settings
+    drafting: Drafting
+    sources: list[CalendarSource]
+    mailbox: Mailbox
+    ledger: Ledger
+    channels: Channels
+
+    def close(self) -> None:
+        """Release the ledger."""
+        self.ledger.close()
