@@ -110,7 +110,8 @@ def main() -> None:
         print(f"{'  drafts written':<42} {drafts:9d}")
         timed("second cycle (nothing new: steady state)", cycle)
         records = runtime.ledger.records().values()
-        timed("status rows", lambda: status_rows(records, NOW, {}, (6, 2)))
+        drafting = runtime.drafting
+        timed("status rows", lambda: status_rows(records, NOW, {}, drafting))
         runtime.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak RSS of this process':<42} {peak:9.1f} MiB")

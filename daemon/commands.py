@@ -65,8 +65,11 @@ def _dry_run(settings: Settings, now: datetime) -> int:
     from daemon.core.actions import describe
     from daemon.cycle import dry_run
 
-    with _opened(settings) as runtime:
+    runtime = build_runtime(settings, read_only=True)
+    try:
         found = dry_run(now, runtime)
+    finally:
+        runtime.close()
     lines = [f"Would {describe(action)}." for action in found.actions]
     lines += [f"Would ask you about {j.event.title!r}: {j.reason}." for j in found.possible]
     lines += [f"Could not read the calendar {name}: {e}." for name, e in found.unreadable.items()]
@@ -103,10 +106,11 @@ def _read_only_runtime(
     """The runtime with the ledger opened to be read only, when the state cannot be written;
     None when even that fails. Either way the reason joins `problems`."""
     why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    why = why.rpartition(": ")[2] if isinstance(error, LedgerError) else why
     problems.append(
         Problem(
             "the state directory",
-            f"{settings.state_dir} cannot be used: {why}",
+            f"{settings.state_dir} cannot be written: {why}",
             "give yourself write permission there (or free the disk), or set [state] dir",
         )
     )
@@ -132,9 +136,11 @@ def show_status(
     returns the problems shown."""
     ledger, zone = runtime.ledger, user_zone(runtime.settings)
     records = ledger.records()
-    shown = _unique(
-        [*problems, *alert_problems(ledger.alerts()), *draft_problems(records.values())]
-    )
+    problems = list(problems)
+    # A cycle's alert about what the quick checks already found would say it twice.
+    found = {p.subject for p in problems}
+    alerts = [a for a in alert_problems(ledger.alerts()) if a.subject not in found]
+    shown = _unique([*problems, *alerts, *draft_problems(records.values())])
     candidates = ledger.candidates()
     rows = _rows(runtime, now, records.values())
     if as_json:

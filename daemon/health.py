@@ -22,7 +22,8 @@ from pathlib import Path
 
 from daemon.config import CalendarKind, CalendarSettings, MailboxKind, Settings
 from daemon.core.attention import Problem
-from daemon.core.protocols import ConnectorError
+from daemon.core.protocols import ConnectorError, SignInRequiredError
+from daemon.wiring import token_path
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +47,27 @@ def quick_problems(settings: Settings, service: ServiceState) -> list[Problem]:
     problems = [p for c in settings.calendars for p in _calendar_file(c)]
     problems += _drafts_folders(settings)
     problems += _state_dir(settings.state_dir)
+    problems += _google_sign_in(settings)
     problems += _service(service())
     return problems
+
+
+def _google_sign_in(settings: Settings) -> list[Problem]:
+    google = settings.drafts.kind is MailboxKind.GMAIL or any(
+        c.kind is CalendarKind.GOOGLE for c in settings.calendars
+    )
+    if not google or token_path(settings).exists():
+        return []
+    # Worded as the connectors word it, so the alert of a cycle is not listed twice.
+    message = "Google sign-in needed: run `followup auth`"
+    return [Problem("Google sign-in", message, "run `followup auth`")]
 
 
 def _calendar_file(calendar: CalendarSettings) -> list[Problem]:
     if calendar.kind is not CalendarKind.ICS or calendar.path is None:
         return []
     path, subject = calendar.path, f"calendar {calendar.name}"
-    remedy = "fix [[calendar]] path in the configuration, or export the calendar there again"
+    remedy = _calendar_remedy(calendar)
     if not path.exists():
         return [Problem(subject, f"{path} does not exist", remedy)]
     if not path.is_file() or not os.access(path, os.R_OK):
@@ -157,10 +170,19 @@ def _calendar_finding(
     subject = f"calendar {calendar.name}"
     try:
         count = read_calendar(calendar)
+    except SignInRequiredError as error:
+        return Finding(subject, False, str(error), "run `followup auth`")
     except ConnectorError as error:
-        remedy = "run `followup auth`" if "auth" in str(error) else "fix it in the configuration"
-        return Finding(subject, False, str(error), remedy)
+        return Finding(subject, False, str(error), _calendar_remedy(calendar))
     return Finding(subject, True, f"read: {count} events in the window the daemon looks at")
+
+
+def _calendar_remedy(calendar: CalendarSettings) -> str:
+    if calendar.kind is CalendarKind.GOOGLE:
+        return "check [[calendar]] calendar_id, and that Google Calendar answers"
+    if calendar.url:
+        return "check the address in [[calendar]] url (a secret address may have been reset)"
+    return "fix [[calendar]] path in the configuration, or export the calendar there again"
 
 
 def _gmail_finding(check_gmail: Callable[[], str]) -> Finding:

@@ -150,9 +150,21 @@ class Ledger:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
-        except (OSError, sqlite3.Error) as error:
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise LedgerError(f"cannot open the ledger {path}: {reason}") from None
+        except sqlite3.Error as error:
             raise LedgerError(f"cannot open the ledger {path}: {error}") from None
         self.path = path
+
+    @classmethod
+    def empty(cls) -> Ledger:
+        """A ledger in memory, for a dry run on a state directory that has none yet."""
+        ledger = cls.__new__(cls)
+        ledger._db = sqlite3.connect(":memory:", isolation_level=None)
+        ledger._migrate()
+        ledger.path = Path(":memory:")
+        return ledger
 
     @classmethod
     def read_only(cls, path: Path) -> Ledger:

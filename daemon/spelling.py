@@ -13,7 +13,6 @@ import contextlib
 import ctypes
 import functools
 import gc
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

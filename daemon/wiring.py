@@ -51,7 +51,8 @@ def build_runtime(
     `sleep` is how connectors wait between retries; the daemon passes one a
     shutdown interrupts. Without `calendars` no calendar is connected (for
     commands that only read the ledger); `read_only` opens the ledger as it
-    is on disk, for a state directory that cannot be written.
+    is on disk (an empty one in memory where there is none yet), for a state
+    directory that cannot be written and for a dry run.
     """
     zone = user_zone(settings)
     google = _GoogleOnDemand(settings, sleep)
@@ -59,7 +60,10 @@ def build_runtime(
     sources = [build_source(calendar, zone, google) for calendar in wanted]
     mailbox = build_mailbox(settings, google)
     path = ledger_path(settings)
-    ledger = Ledger.read_only(path) if read_only else Ledger(path)
+    if not read_only:
+        ledger = Ledger(path)
+    else:
+        ledger = Ledger.read_only(path) if path.exists() else Ledger.empty()
     # A Maildir can only mail a reminder into the inbox the configuration names.
     channels = Channels(settings.you, settings.drafts.sees_replies, notify_desktop, zone)
     return Runtime(settings, build_drafting(settings, zone), sources, mailbox, ledger, channels)

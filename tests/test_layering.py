@@ -132,9 +132,7 @@ def test_help_and_status_load_nothing_they_do_not_need():
     """`--help` loads the parser only; `status` on files and a Maildir no calendar parser."""
     help_only = python("from daemon.cli import build_parser\nbuild_parser()\n" + LOADED_HEAVY)
     assert help_only == "[]"
-    status = python(
-        "import daemon.commands, daemon.wiring, daemon.core.status\n" + LOADED_HEAVY
-    )
+    status = python("import daemon.commands, daemon.wiring, daemon.core.status\n" + LOADED_HEAVY)
     assert status == "['jinja2']"  # the templates are parsed: status needs the rules
 
 

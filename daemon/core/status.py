@@ -160,6 +160,8 @@ def when(moment: datetime, zone: tzinfo | None) -> str:
 def _tag(row: StatusRow) -> str:
     if row.record.status is DraftStatus.FAILED:
         return "FAILED"
+    if row.record.status is DraftStatus.CREATING:
+        return "not written yet" if row.record.last_error else "being written"
     kind = "check-in " if row.record.key.purpose is Purpose.CHECK_IN else ""
     return f"{kind}{row.urgency.value}"
 

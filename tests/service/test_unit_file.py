@@ -147,3 +147,22 @@ def test_uninstall_disables_and_removes_the_files(installed):
     uninstall(installed, lambda c: (ran.append(c), (0, ""))[1], lambda _t: None)
     assert ["systemctl", "--user", "disable", "--now", UNIT] in ran
     assert not installed.unit.exists() and not installed.dropin.parent.exists()
+
+
+def test_uninstall_without_a_user_manager_keeps_the_unit_the_stop_command_needs(installed):
+    said: list[str] = []
+    kept = uninstall(installed, lambda _c: (1, "Failed to connect to bus"), said.append)
+    assert kept is False
+    assert installed.unit.exists() and installed.dropin.exists()
+    assert f"systemctl --user disable --now {UNIT}" in said[0]
+    assert "then `followup service uninstall` again" in said[0]
+
+
+def test_uninstall_keeps_the_unit_when_it_could_not_be_stopped(installed):
+    def systemctl(command: list[str]) -> tuple[int, str]:
+        return (1, "Access denied") if "disable" in command else (0, "")
+
+    said: list[str] = []
+    assert uninstall(installed, systemctl, said.append) is False
+    assert installed.unit.exists()
+    assert "the unit files are kept" in said[-1]

@@ -1,0 +1,31 @@
+"""The benchmark scripts still run and print their figures (on tiny inputs, not timed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parent.parent / "bench"
+
+
+@pytest.mark.parametrize(
+    ("script", "options", "printed"),
+    [
+        ("cycle_bench.py", ["--events", "20", "--series", "2", "--interviews", "2"], "status rows"),
+        ("startup.py", ["--runs", "1"], "followup status"),
+        ("idle_bench.py", ["--seconds", "3", "--interval", "1"], "RSS first / last / max"),
+    ],
+)
+def test_the_benchmark_runs(script, options, printed):
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert printed in done.stdout
