@@ -3,17 +3,18 @@
 Under systemd (stderr is the journal stream named by `$JOURNAL_STREAM`) each
 line starts with its syslog priority (`<3>` error … `<7>` debug), so
 `journalctl -p warning` works; on a terminal lines carry a time stamp. Every
-line passes through `redact`, which masks OAuth tokens, codes and secrets
-whatever library wrote them.
+line passes through `redact` (`daemon.core.secrets`), which masks OAuth tokens,
+codes and secrets whatever library wrote them and however they are encoded.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from collections.abc import Mapping
+
+from daemon.core.secrets import redact
 
 _SYSLOG_PRIORITY = {
     logging.CRITICAL: 2,
@@ -22,28 +23,6 @@ _SYSLOG_PRIORITY = {
     logging.INFO: 6,
     logging.DEBUG: 7,
 }
-_SECRETS = (
-    # Google's shapes: access tokens, refresh tokens, client secrets, authorisation codes.
-    re.compile(r"ya29\.[\w.-]+"),
-    re.compile(r"1//[\w.-]+"),
-    re.compile(r"GOCSPX-[\w-]+"),
-    re.compile(r"\b4/[\w-]{20,}"),
-    re.compile(r"(?i)\bBearer\s+[\w.~+/-]+=*"),
-    # Named values in JSON, form bodies and query strings.
-    re.compile(
-        r"(?i)((?:access_token|refresh_token|client_secret|id_token|password)"
-        r"[\"']?\s*[:=]\s*[\"']?)[^\"'&\s,}]+"
-    ),
-    # An authorisation code in a redirect address (not Google's numeric error "code").
-    re.compile(r"([?&]code=)[^&\s]+"),
-)
-
-
-def redact(text: str) -> str:
-    """`text` with every token, code and secret replaced by `[redacted]`."""
-    for pattern in _SECRETS:
-        text = pattern.sub(lambda m: (m.group(1) if m.re.groups else "") + "[redacted]", text)
-    return text
 
 
 class _Formatter(logging.Formatter):
