@@ -6,23 +6,37 @@ window into a normalised `Event`. All-day events are dropped. Calendars are
 written by strangers, so one broken event is logged with its UID and skipped
 while the rest still count; only a calendar that cannot be read at all raises
 `ConnectorError`.
+
+Reading is bounded whatever a calendar holds (the `MAX_` constants): its size;
+the part of it that is parsed at all (the events near the window, every series,
+the time zones); each event's size, nesting, length, guests and repetitions;
+and the occurrences, recurrence steps and time one read may take. An event over
+its limits is logged and skipped; a calendar over its limits raises
+`OverBudgetError`, a `ConnectorError` that says which limit it passed.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
 import logging
+import os
+import re
+import time
 import urllib.error
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
-from icalendar.prop import vDDDLists, vDDDTypes
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+from icalendar.prop import vDDDLists, vDDDTypes, vRecur
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
@@ -33,8 +47,36 @@ from daemon.core.text import one_line
 
 log = logging.getLogger(__name__)
 
-MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
-"""A feed larger than this is refused rather than read into memory."""
+MAX_CALENDAR_BYTES = 20 * 1024 * 1024
+"""A calendar file or feed larger than this is refused rather than read into memory."""
+MAX_DOWNLOAD_SECONDS = 60.0
+"""A feed still downloading after this long (however slowly it trickles) is abandoned."""
+MAX_PARSED_BYTES = 4 * 1024 * 1024
+"""The most of one calendar that is parsed: its events near the window, its series, its zones
+(events far from the window are never parsed)."""
+MAX_PARSED_VALUES = 40_000
+"""The most property values of one calendar that are parsed: a content line is one, each date
+of an RDATE or EXDATE list one more. Each takes about a kilobyte, and 0.1 ms, once read."""
+MAX_EVENT_BYTES = 256 * 1024
+"""An event (or time zone) larger than this is skipped: no invitation is, a storm of dates is."""
+MAX_NESTING = 8
+"""Components nested deeper than this (VCALENDAR is 1, VEVENT 2, VALARM 3) are not read."""
+MAX_ATTENDEES = 50
+"""Guests of one event beyond this many are ignored: an interview panel is never larger."""
+MAX_EVENT_LENGTH = timedelta(days=7)
+"""An event longer than this is no interview; it is skipped before its series is expanded."""
+MAX_OCCURRENCES_PER_EVENT = 1_000
+"""A series with more occurrences than this near the window is skipped."""
+MAX_OCCURRENCES_PER_CALENDAR = 10_000
+"""A calendar with more events and occurrences than this near the window is refused."""
+MAX_RECURRENCE_STEPS_PER_EVENT = 50_000
+"""A series whose expansion walks more dates than this, from its first to the window, is skipped
+(a daily series since 1890 would). Each step takes about 20 microseconds, counted and expanded."""
+MAX_RECURRENCE_STEPS_PER_CALENDAR = 200_000
+"""A calendar whose series walk more dates than this together is refused (they are all kept in
+memory while the window is expanded: about 60 bytes each)."""
+MAX_READ_SECONDS = 20.0
+"""Parsing and expanding one calendar (after its download) stops with an error after this long."""
 
 Fetch = Callable[[str, float], bytes]
 """Downloads an https URL within a timeout (seconds); injected by tests."""
@@ -48,8 +90,23 @@ _TIME_LISTS = ("RDATE", "EXDATE")
 # A UID with any of these is a series whose occurrences are told apart by their original start.
 _RECURRENCE_PROPERTIES = frozenset({"RRULE", "RDATE", "RECURRENCE-ID"})
 _TOO_FREQUENT = frozenset({"SECONDLY", "MINUTELY"})
-# Carries, from screening to the occurrence, why an event has no usable end.
-_NO_END = "X-INTERVIEW-FOLLOWUP-NO-END"
+# Carries, from screening to the occurrence, why an event has no usable end or length.
+_SKIP = "X-INTERVIEW-FOLLOWUP-SKIP"
+_NO_END = "%s; an interview without an end cannot be timed"
+# A period of these frequencies is a fixed time, so a rule shifted by whole periods fits the
+# same dates; a rule no date fits is probed over the 400 years (one Gregorian cycle) before
+# year 9999 instead of walked there from its start (millions of days for FREQ=DAILY).
+_PERIODS = {"WEEKLY": timedelta(weeks=1), "DAILY": timedelta(days=1), "HOURLY": timedelta(hours=1)}
+_PROBE_FROM = datetime.max.year - 400
+# How many lines, or recurrence steps, pass between two looks at the clock.
+_CLOCK_EVERY = 4096
+
+# Reading a calendar's lines before parsing them.
+_NAME = re.compile(rb"[ \t]*([A-Za-z0-9-]+)[ \t]*[;:]")
+_FOLD = re.compile(rb"\r?\n[ \t]")
+_END_CALENDAR = b"END:VCALENDAR\r\n"
+# The calendar's own properties worth reading; the rest of its header is never parsed.
+_HEADER = frozenset({b"VERSION", b"PRODID", b"CALSCALE", b"METHOD", b"X-WR-TIMEZONE"})
 
 _RESPONSES = {
     "ACCEPTED": ResponseStatus.ACCEPTED,
@@ -59,6 +116,11 @@ _RESPONSES = {
     "DELEGATED": ResponseStatus.DECLINED,
 }
 _STATUSES = {"CANCELLED": EventStatus.CANCELLED, "TENTATIVE": EventStatus.TENTATIVE}
+
+
+class OverBudgetError(ConnectorError):
+    """A calendar passed a limit of the whole calendar (size, occurrences, time): none of it
+    is read, and the message says which limit in words a user can act on."""
 
 
 class IcsCalendar:
@@ -99,59 +161,105 @@ class IcsCalendar:
     def events(self, start: datetime, end: datetime) -> list[Event]:
         """Timed occurrences overlapping [start, end), sorted by start.
 
-        Raises `ConnectorError` when the calendar cannot be read at all.
+        Raises `ConnectorError` when the calendar cannot be read at all, and
+        `OverBudgetError` (one) when it passes a limit of the whole calendar.
         """
         if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("events() needs timezone-aware start and end")
+        try:
+            return self._events(start, end)
+        except ConnectorError:
+            raise
+        except Exception as exc:  # a stranger's calendar may break anything: one line, no trace
+            log.debug("reading calendar %s failed", self._where, exc_info=exc)
+            reason = one_line(str(exc), 160) or type(exc).__name__
+            raise ConnectorError(f"calendar {self._where}: cannot be read ({reason})") from None
+
+    def _events(self, start: datetime, end: datetime) -> list[Event]:
+        data = self._read()
+        budget = _Budget(self._where, _near(start, end))
         found: list[Event] = []
-        for calendar in self._parse(self._read()):
-            found.extend(self._calendar_events(calendar, start, end))
+        for calendar in self._parse(data, budget):
+            found.extend(self._calendar_events(calendar, start, end, budget))
         return sorted(found, key=lambda event: (event.start, event.uid))
 
     def _read(self) -> bytes:
-        if self._path is not None:
-            return _read_file(self._path)
-        assert self._url is not None  # the constructor guarantees one of them
-        try:
-            data = self._fetch(self._url, self._timeout)
-        except Exception as exc:  # any failure of any fetcher must become one clear line
-            reason = _fetch_failure(exc, self._timeout)
-            raise ConnectorError(f"calendar {self._where}: download failed ({reason})") from None
-        if len(data) > MAX_DOWNLOAD_BYTES:
+        data = _read_file(self._path) if self._path is not None else self._download()
+        if len(data) > MAX_CALENDAR_BYTES:
             raise ConnectorError(
-                f"calendar {self._where}: larger than {MAX_DOWNLOAD_BYTES // 2**20} MiB, refused"
+                f"calendar {self._where}: larger than {MAX_CALENDAR_BYTES // 2**20} MiB, refused"
             )
         return data
 
-    def _parse(self, data: bytes) -> list[icalendar.Component]:
-        """The VCALENDARs in `data`; some feeds concatenate several."""
-        components: Sequence[icalendar.Component]
+    def _download(self) -> bytes:
+        assert self._url is not None  # the constructor guarantees one of them
         try:
-            components = icalendar.Calendar.from_ical(data, multiple=True)
-        except Exception:  # e.g. OSError for a TZID too long for a file name
-            components = [self._parse_event_by_event(data)]
-        calendars: list[icalendar.Component] = [c for c in components if c.name == "VCALENDAR"]
+            return self._fetch(self._url, self._timeout)
+        except Exception as exc:  # any failure of any fetcher must become one clear line
+            reason = _fetch_failure(exc, self._timeout)
+            raise ConnectorError(f"calendar {self._where}: download failed ({reason})") from None
+
+    def _parse(self, data: bytes, budget: _Budget) -> list[icalendar.Component]:
+        """The VCALENDARs in `data` (some feeds concatenate several), each holding only
+        what can matter: its events near the window, its series and its time zones."""
+        calendars = self._split(_as_utf8_document(data, self._not_icalendar), budget)
         if not calendars:
             raise self._not_icalendar(data, " (no VCALENDAR)")
-        return calendars
+        return [self._parse_calendar(calendar, budget) for calendar in calendars]
 
-    def _parse_event_by_event(self, data: bytes) -> icalendar.Component:
-        """Parse each VEVENT alone, inside the rest of the file, so one cannot sink all."""
-        frame, blocks = _split_events(data.splitlines(keepends=True))
+    def _split(self, data: bytes, budget: _Budget) -> list[_CalendarText]:
+        splitter = _Splitter(self._where, self._warn, budget)
+        for number, line in enumerate(_content_lines(data)):
+            if number % _CLOCK_EVERY == 0:
+                budget.check_time()
+            splitter.feed(line)
+        return splitter.finish()
+
+    def _parse_calendar(self, text: _CalendarText, budget: _Budget) -> icalendar.Component:
         try:
-            calendar = icalendar.Calendar.from_ical(b"".join(frame))
-        except Exception:  # icalendar's message quotes the content; ours must not
-            raise self._not_icalendar(data) from None
-        end = max(i for i, line in enumerate(frame) if line.strip().upper() == b"END:VCALENDAR")
-        for block in blocks:
-            try:
-                wrapped = icalendar.Calendar.from_ical(b"".join(frame[:end] + block + frame[end:]))
-                calendar.add_component(wrapped.walk("VEVENT")[0])
-            except Exception as exc:  # only this event is lost
-                uid = _block_uid(block)
-                reason = one_line(str(exc), 160)
-                self._warn("calendar %s: skipping event %r: %s", self._where, uid, reason)
+            calendar: icalendar.Component = icalendar.Calendar.from_ical(text.with_events())
+        except Exception:  # e.g. OSError for a TZID too long for a file name
+            return self._parse_event_by_event(text, budget)
         return calendar
+
+    def _parse_event_by_event(self, text: _CalendarText, budget: _Budget) -> icalendar.Component:
+        """Parse each VEVENT alone, inside the rest of its calendar, so one cannot sink all."""
+        text = self._without_broken_zones(text)
+        try:
+            calendar: icalendar.Component = icalendar.Calendar.from_ical(text.with_events([]))
+        except Exception:  # icalendar's message quotes the content; ours must not
+            raise ConnectorError(f"calendar {self._where}: not an iCalendar file") from None
+        zones = [(_label(zone).encode(), zone) for zone in text.zones]
+        for block in text.events:
+            budget.check_time()
+            # With only the zones it names: parsing every zone for every event takes long.
+            lines = _unfold(b"".join(block))
+            named = [zone for tzid, zone in zones if tzid in lines]
+            try:
+                wrapped = icalendar.Calendar.from_ical(
+                    _CalendarText(text.header, named, [block]).with_events()
+                )
+                calendar.add_component(_events_in(wrapped)[0])
+            except Exception as exc:  # only this event is lost
+                reason = one_line(str(exc), 160)
+                self._warn("calendar %s: skipping event %r: %s", self._where, _label(block), reason)
+        return calendar
+
+    def _without_broken_zones(self, text: _CalendarText) -> _CalendarText:
+        """`text` without the time zones icalendar cannot parse; events in them are skipped
+        later, for their unknown zone."""
+        zones: list[list[bytes]] = []
+        for zone in text.zones:
+            try:
+                icalendar.Calendar.from_ical(_CalendarText(text.header, [zone]).with_events([]))
+            except Exception as exc:  # only this zone is lost
+                reason = one_line(str(exc), 160)
+                self._warn(
+                    "calendar %s: skipping time zone %r: %s", self._where, _label(zone), reason
+                )
+            else:
+                zones.append(zone)
+        return _CalendarText(text.header, zones, text.events)
 
     def _not_icalendar(self, data: bytes, detail: str = "") -> ConnectorError:
         hint = ""
@@ -160,19 +268,23 @@ class IcsCalendar:
         return ConnectorError(f"calendar {self._where}: not an iCalendar file{detail}{hint}")
 
     def _calendar_events(
-        self, calendar: icalendar.Component, start: datetime, end: datetime
+        self, calendar: icalendar.Component, start: datetime, end: datetime, budget: _Budget
     ) -> list[Event]:
         zones = _Zones(self._calendar_zone(calendar), self._default_tz or local_zone())
         timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
-        screened = [
-            event
-            for component in calendar.subcomponents
-            if component.name == "VEVENT"
-            and (event := self._screened(component, zones)) is not None
-        ]
+        screened: list[icalendar.Component] = []
+        for component in _events_in(calendar):
+            budget.check_time()
+            if (event := self._screened(component, zones, budget)) is not None:
+                screened.append(event)
         occurrences = self._expand(timezones, screened, start, end)
         series = {str(e.get("UID")) for e in screened if _RECURRENCE_PROPERTIES & set(e)}
-        return [f for o in occurrences if (f := self._to_event(o, series)) is not None]
+        found: list[Event] = []
+        for occurrence in occurrences:
+            budget.check_time()
+            if (timed := self._to_event(occurrence, series)) is not None:
+                found.append(timed)
+        return found
 
     def _calendar_zone(self, calendar: icalendar.Component) -> tzinfo | None:
         """The zone named by X-WR-TIMEZONE (Google, Apple), if it can be resolved."""
@@ -192,10 +304,12 @@ class IcsCalendar:
         return zone
 
     def _screened(
-        self, component: icalendar.Component, zones: _Zones
+        self, component: icalendar.Component, zones: _Zones, budget: _Budget
     ) -> icalendar.Component | None:
         try:
-            return self._screen(component, zones)
+            return self._screen(component, zones, budget)
+        except OverBudgetError:
+            raise
         except Exception as exc:  # a stranger's property can break in any way; skip the event
             uid = _text(component, "UID") or "(no UID)"
             self._warn(
@@ -203,11 +317,14 @@ class IcsCalendar:
             )
             return None
 
-    def _screen(self, component: icalendar.Component, zones: _Zones) -> icalendar.Component | None:
-        """A copy of `component` ready to expand, or None when it must be skipped."""
+    def _screen(
+        self, component: icalendar.Component, zones: _Zones, budget: _Budget
+    ) -> icalendar.Component | None:
+        """A copy of `component` ready to expand, or None when it must be skipped; what
+        expanding it costs is charged to `budget`."""
         problem = _broken(component)
         if problem is None and not isinstance(_value(component.get("DTSTART")), datetime):
-            return None  # all-day: the core never sees these
+            return None  # all-day (one day or many): the core never sees these
         uid = self._uid(component)
         problem = problem or _unknown_zone(component) or _rule_problem(component)
         if problem is not None:
@@ -216,13 +333,18 @@ class IcsCalendar:
         event = component.copy()
         event["UID"] = uid
         _normalise_times(event, zones)
-        end_problem = _end_problem(event)
-        if end_problem is not None:
-            # Kept, not dropped: a moved or cancelled instance must still hide
-            # its original slot. Zero length; the occurrence is skipped later.
+        unusable = _end_problem(event)
+        instance = "RECURRENCE-ID" in event
+        problem = _shift_problem(event) or (None if instance else unusable) or budget.charge(event)
+        if problem is not None:
+            self._warn("calendar %s: skipping event %r: %s", self._where, uid, problem)
+            return None
+        if unusable is not None:
+            # Kept, not dropped: a moved or cancelled instance must still hide its original
+            # slot. Zero length, so no long event widens the expansion; skipped later.
             event.pop("DURATION", None)
             event["DTEND"] = event["DTSTART"]
-            event[_NO_END] = end_problem
+            event[_SKIP] = unusable
         return event
 
     def _uid(self, component: icalendar.Component) -> str:
@@ -286,14 +408,10 @@ class IcsCalendar:
         end = _value(occurrence["DTEND"])
         if not isinstance(start, datetime) or not isinstance(end, datetime):
             return None  # an RDATE may add a date to a timed series: an all-day instance
-        if _NO_END in occurrence or end <= start:
-            reason = str(occurrence.get(_NO_END, "it ends before it starts"))
-            self._warn(
-                "calendar %s: skipping event %r: %s; an interview without an end cannot be timed",
-                self._where,
-                uid,
-                reason,
-            )
+        # An RDATE period or a moved instance brings its own end.
+        reason = occurrence.get(_SKIP) or _length_problem(end - start)
+        if reason is not None:
+            self._warn("calendar %s: skipping event %r: %s", self._where, uid, reason)
             return None
         original = _value(occurrence.get("RECURRENCE-ID"))
         return Event(
@@ -344,6 +462,322 @@ class _Zones:
         return value
 
 
+class _Budget:
+    """One read of a calendar: where occurrences can matter, and what it may still spend."""
+
+    def __init__(self, where: str, near: tuple[datetime, datetime]) -> None:
+        self.near = near
+        self._where = where
+        self._deadline = time.monotonic() + MAX_READ_SECONDS
+        self._occurrences = 0
+        self._steps = 0
+        self._parsed = 0
+        self._values = 0
+
+    def check_time(self) -> None:
+        """Raise `OverBudgetError` once the read has taken longer than `MAX_READ_SECONDS`."""
+        if time.monotonic() > self._deadline:
+            raise self._over(f"reading it takes longer than {MAX_READ_SECONDS:g} s")
+
+    def keep(self, size: int, values: int) -> None:
+        """Count `size` more bytes and `values` more values to be parsed against the limits."""
+        self._parsed += size
+        self._values += values
+        if self._parsed > MAX_PARSED_BYTES:
+            raise self._over(
+                f"more than {MAX_PARSED_BYTES // 2**20} MiB of it is near now or repeats"
+            )
+        if self._values > MAX_PARSED_VALUES:
+            raise self._over(
+                f"the part of it near now or repeating has more than {MAX_PARSED_VALUES:,} "
+                "lines and dates"
+            )
+
+    def charge(self, event: icalendar.Component) -> str | None:
+        """Why expanding `event` would cost too much, or None once its cost is charged to the
+        calendar; raises `OverBudgetError` when the calendar's limits are passed."""
+        steps, near = _expansion_cost(event, self)
+        if steps > MAX_RECURRENCE_STEPS_PER_EVENT:
+            return (
+                f"its repetitions would need more than {MAX_RECURRENCE_STEPS_PER_EVENT:,} "
+                "dates worked out (too frequent, or started too long ago)"
+            )
+        if near > MAX_OCCURRENCES_PER_EVENT:
+            return f"it repeats more than {MAX_OCCURRENCES_PER_EVENT:,} times near now"
+        self._steps += steps
+        self._occurrences += near
+        if self._occurrences > MAX_OCCURRENCES_PER_CALENDAR:
+            raise self._over(
+                f"it has more than {MAX_OCCURRENCES_PER_CALENDAR:,} events and repetitions near now"
+            )
+        if self._steps > MAX_RECURRENCE_STEPS_PER_CALENDAR:
+            raise self._over(
+                f"its repeating events would need more than "
+                f"{MAX_RECURRENCE_STEPS_PER_CALENDAR:,} dates worked out"
+            )
+        return None
+
+    def _over(self, reason: str) -> OverBudgetError:
+        return OverBudgetError(f"calendar {self._where}: too much to read: {reason}")
+
+
+def _near(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The window widened by the longest event and the furthest move of a series: an
+    occurrence outside this cannot overlap the window nor move into it."""
+    return start - 2 * MAX_EVENT_LENGTH, end + MAX_EVENT_LENGTH
+
+
+@dataclass
+class _CalendarText:
+    """One VCALENDAR as the lines worth parsing: its header, its time zones, its events."""
+
+    header: list[bytes] = field(default_factory=lambda: [b"BEGIN:VCALENDAR\r\n"])
+    zones: list[list[bytes]] = field(default_factory=list)
+    events: list[list[bytes]] = field(default_factory=list)
+
+    def with_events(self, events: list[list[bytes]] | None = None) -> bytes:
+        """The calendar holding its zones and `events` (None: all of its own)."""
+        chosen = self.events if events is None else events
+        lines = [line for component in (*self.zones, *chosen) for line in component]
+        return b"".join([*self.header, *lines, _END_CALENDAR])
+
+
+@dataclass
+class _Component:
+    """A component of a VCALENDAR as its lines are read, and what decides if it is kept."""
+
+    name: str
+    lines: list[bytes] = field(default_factory=list)
+    size: int = 0
+    values: int = 0  # its lines, and the dates of its RDATE and EXDATE lists
+    label: str = ""  # its UID (an event) or TZID (a time zone), for the log
+    days: list[int] = field(default_factory=list)  # of DTSTART and RECURRENCE-ID, as YYYYMMDD
+    repeats: bool = False  # RRULE, RDATE, a change to "this and future": kept whatever its dates
+    attendees: int = 0
+    problem: str = ""
+
+
+class _Splitter:
+    """Cuts a calendar, content line by content line, into the parts worth parsing.
+
+    Kept: the header properties `_HEADER` names, every VTIMEZONE, and each
+    VEVENT that repeats or starts near the window; other components and events
+    are never parsed. Guests beyond `MAX_ATTENDEES` are dropped; an event that
+    is too large, nested too deep or never closed is logged and skipped.
+    """
+
+    def __init__(self, where: str, warn: Callable[..., None], budget: _Budget) -> None:
+        self._where = where
+        self._warn = warn
+        self._budget = budget
+        low, high = (moment.astimezone(UTC) for moment in budget.near)
+        # A date in a line is local time: a day on each side for any zone.
+        self._days = (_day_number(low - timedelta(days=1)), _day_number(high + timedelta(days=1)))
+        self._calendars: list[_CalendarText] = []
+        self._stack: list[str] = []  # the open components, outermost first
+        self._deeper = 0  # components open beyond MAX_NESTING, counted only
+        self._component: _Component | None = None
+
+    def feed(self, line: bytes) -> None:
+        """Take the next content line (folds included, as in the file)."""
+        match = _NAME.match(line)
+        name = match.group(1).upper() if match else b""
+        if name == b"BEGIN":
+            self._begin(_component_name(line), line)
+        elif name == b"END":
+            self._end(_component_name(line), line)
+        elif self._component is not None:
+            self._property(name, line)
+        elif self._stack == ["VCALENDAR"] and name in _HEADER:
+            self._budget.keep(len(line), 1)
+            self._calendars[-1].header.append(_as_utf8(line))
+
+    def finish(self) -> list[_CalendarText]:
+        """The calendars read; components left open at the end are closed (and an event
+        left open is skipped)."""
+        if self._component is not None:
+            self._component.problem = f"it has no END:{self._component.name}"
+            self._close()
+        return self._calendars
+
+    def _begin(self, kind: str, line: bytes) -> None:
+        if len(self._stack) >= MAX_NESTING:
+            self._deeper += 1
+            if self._component is not None:
+                self._component.problem = f"it nests components more than {MAX_NESTING} deep"
+            return
+        self._stack.append(kind)
+        if self._stack == ["VCALENDAR"]:
+            self._calendars.append(_CalendarText())
+        elif len(self._stack) == 2 and self._stack[0] == "VCALENDAR":
+            self._component = _Component(kind)
+        if self._component is not None:
+            self._append(line)
+
+    def _end(self, kind: str, line: bytes) -> None:
+        if self._deeper:
+            self._deeper -= 1
+            return
+        if kind not in self._stack:
+            return  # an END without its BEGIN closes nothing
+        position = len(self._stack) - 1 - self._stack[::-1].index(kind)
+        closes_all = position + 1 == len(self._stack)
+        del self._stack[position:]
+        if self._component is None:
+            return
+        if position == 0:  # the calendar ends inside the component
+            self._component.problem = f"it has no END:{self._component.name}"
+            self._close()
+            return
+        if not closes_all:
+            self._component.problem = "a component inside it is not closed"
+        self._append(line)
+        if position == 1:
+            self._close()
+
+    def _property(self, name: bytes, line: bytes) -> None:
+        component = self._component
+        assert component is not None  # only called inside a component
+        if name == b"ATTENDEE":
+            component.attendees += 1
+            if component.attendees > MAX_ATTENDEES:
+                return
+        if len(self._stack) == 2 and not self._deeper:
+            _note(component, name, line)
+        if name in (b"RDATE", b"EXDATE"):
+            component.values += line.count(b",")
+        self._append(_as_utf8(line))
+
+    def _append(self, line: bytes) -> None:
+        component = self._component
+        assert component is not None  # only called inside a component
+        component.size += len(line)
+        component.values += 1
+        if component.size > MAX_EVENT_BYTES and not component.problem:
+            component.problem = f"it is larger than {MAX_EVENT_BYTES // 1024} KiB"
+        if component.problem:
+            component.lines.clear()  # it is skipped: only its END is still looked for
+        else:
+            component.lines.append(line)
+
+    def _close(self) -> None:
+        component, self._component = self._component, None
+        assert component is not None  # only called inside a component
+        calendar = self._calendars[-1]
+        if component.name == "VTIMEZONE":
+            if component.problem:
+                self._skip("time zone", component)
+            else:
+                self._budget.keep(component.size, component.values)
+                calendar.zones.append(component.lines)
+        elif component.name == "VEVENT":
+            if component.problem:
+                self._skip("event", component)
+            elif self._may_matter(component):
+                self._budget.keep(component.size, component.values)
+                calendar.events.append(component.lines)
+                self._note_guests(component)
+
+    def _may_matter(self, event: _Component) -> bool:
+        low, high = self._days
+        return event.repeats or not event.days or any(low <= d <= high for d in event.days)
+
+    def _skip(self, what: str, component: _Component) -> None:
+        label = component.label or "(no UID)"
+        self._warn("calendar %s: skipping %s %r: %s", self._where, what, label, component.problem)
+
+    def _note_guests(self, event: _Component) -> None:
+        if event.attendees > MAX_ATTENDEES:
+            self._warn(
+                "calendar %s: event %r has %d guests; only the first %d are read",
+                self._where,
+                event.label or "(no UID)",
+                event.attendees,
+                MAX_ATTENDEES,
+            )
+
+
+def _note(component: _Component, name: bytes, line: bytes) -> None:
+    """Record what a property of the component itself says about keeping it."""
+    if name in (b"UID", b"TZID") and not component.label:
+        component.label = _unfold(line).partition(b":")[2].strip().decode("utf-8", "replace")
+    elif name in (b"RRULE", b"RDATE"):
+        component.repeats = True
+    elif name in (b"DTSTART", b"RECURRENCE-ID"):
+        day = _line_day(line)
+        if day is None or b"THISANDFUTURE" in line.upper():
+            component.repeats = True  # unreadable here: the parser judges it
+        else:
+            component.days.append(day)
+
+
+def _content_lines(data: bytes) -> Iterator[bytes]:
+    """Each content line of `data` with its folds, as in `data`, one at a time."""
+    parts: list[bytes] = []
+    for line in io.BytesIO(data):
+        if parts and line[:1] in (b" ", b"\t"):
+            parts.append(line)
+            continue
+        if parts:
+            yield b"".join(parts)
+        parts = [line]
+    if parts:
+        yield b"".join(parts)
+
+
+def _unfold(line: bytes) -> bytes:
+    return _FOLD.sub(b"", line)
+
+
+def _component_name(line: bytes) -> str:
+    return _unfold(line).partition(b":")[2].strip().upper().decode("ascii", "replace")
+
+
+def _line_day(line: bytes) -> int | None:
+    """The date of a DTSTART or RECURRENCE-ID line as YYYYMMDD, or None."""
+    digits = _unfold(line).rpartition(b":")[2].strip()[:8]
+    return int(digits) if len(digits) == 8 and digits.isdigit() else None
+
+
+def _day_number(moment: datetime) -> int:
+    return moment.year * 10000 + moment.month * 100 + moment.day
+
+
+def _as_utf8_document(data: bytes, not_icalendar: Callable[[bytes, str], Exception]) -> bytes:
+    """`data` as UTF-8 with line feeds: a byte order mark is read and dropped, a file of
+    carriage returns only (old Macs) gets line feeds."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeError:
+            raise not_icalendar(data, " (broken UTF-16)") from None
+    if b"\n" not in data:
+        data = data.replace(b"\r", b"\n")
+    return data
+
+
+def _as_utf8(line: bytes) -> bytes:
+    """The content line in UTF-8; one that is not is read as Windows-1252 (old Outlook)."""
+    if _is_utf8(line) or _is_utf8(_unfold(line)):  # a fold may cut a character in two
+        return line
+    text = _unfold(line).rstrip(b"\r\n").decode("cp1252", "replace")
+    return text.encode("utf-8") + b"\r\n"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _events_in(calendar: icalendar.Component) -> list[icalendar.Component]:
+    return [c for c in calendar.subcomponents if c.name == "VEVENT"]
+
+
 def _https_url(url: str) -> str:
     """The https form of a feed address; webcal:// is https by convention."""
     try:
@@ -374,11 +808,13 @@ def _redact(url: str) -> str:
 
 
 def _fetch_https(url: str, timeout: float) -> bytes:
-    """Download at most MAX_DOWNLOAD_BYTES + 1 bytes, so an oversized feed is noticed."""
+    """The feed, refused once it passes MAX_CALENDAR_BYTES or MAX_DOWNLOAD_SECONDS."""
     # Imported here: urllib.request loads ssl, which a calendar of files never needs.
     from connectors.https_feed import fetch_https
 
-    return fetch_https(url, timeout, MAX_DOWNLOAD_BYTES + 1, _redact)
+    return fetch_https(
+        url, timeout=timeout, total=MAX_DOWNLOAD_SECONDS, limit=MAX_CALENDAR_BYTES, redact=_redact
+    )
 
 
 def _fetch_failure(exc: Exception, timeout: float) -> str:
@@ -397,8 +833,11 @@ def _fetch_failure(exc: Exception, timeout: float) -> str:
 
 
 def _read_file(path: Path) -> bytes:
+    """At most MAX_CALENDAR_BYTES + 1 bytes of `path`, so an oversized file is noticed."""
     try:
-        return path.read_bytes()
+        # Non-blocking: a named pipe without a writer must not hang the daemon.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            return file.read(MAX_CALENDAR_BYTES + 1)
     except FileNotFoundError:
         raise ConnectorError(f"calendar file {path}: not found") from None
     except OSError as exc:
@@ -406,29 +845,11 @@ def _read_file(path: Path) -> bytes:
         raise ConnectorError(f"calendar file {path}: cannot be read ({reason})") from None
 
 
-def _split_events(lines: list[bytes]) -> tuple[list[bytes], list[list[bytes]]]:
-    """The lines outside any VEVENT, and each VEVENT's lines (folded lines stay inside)."""
-    frame: list[bytes] = []
-    blocks: list[list[bytes]] = []
-    block: list[bytes] | None = None
-    for line in lines:
-        marker = line.strip().upper()
-        if marker == b"BEGIN:VEVENT":
-            block = []
-        if block is None:
-            frame.append(line)
-        else:
-            block.append(line)
-        if marker == b"END:VEVENT" and block is not None:
-            blocks.append(block)
-            block = None
-    return frame, blocks
-
-
-def _block_uid(block: list[bytes]) -> str:
+def _label(block: list[bytes]) -> str:
+    """The UID of an event's lines, or the TZID of a time zone's."""
     for line in block:
-        if line[:4].upper() == b"UID:":
-            return line[4:].decode("utf-8", "replace").strip()
+        if line[:4].upper() in (b"UID:", b"TZID"):
+            return line.partition(b":")[2].decode("utf-8", "replace").strip()
     return "(no UID)"
 
 
@@ -502,17 +923,112 @@ def _normalise_times(event: icalendar.Component, zones: _Zones) -> None:
 
 
 def _end_problem(event: icalendar.Component) -> str | None:
-    """Why the event has no usable end, or None."""
+    """Why the event has no usable end (none, not after its start, too long), or None."""
     start, end = _value(event.get("DTSTART")), _value(event.get("DTEND"))
     duration = _value(event.get("DURATION"))
     if end is not None:
         if not isinstance(end, datetime):
-            return "DTEND is a date, not a date-time"
-        return "DTEND is not after DTSTART" if end <= start else None
+            return _NO_END % "DTEND is a date, not a date-time"
+        if end <= start:
+            return _NO_END % "DTEND is not after DTSTART"
+        return _length_problem(end - start)
     if duration is not None:
-        positive = isinstance(duration, timedelta) and duration > timedelta(0)
-        return None if positive else "DURATION is not positive"
-    return "no DTEND or DURATION"
+        if not isinstance(duration, timedelta) or duration <= timedelta(0):
+            return _NO_END % "DURATION is not positive"
+        return _length_problem(duration)
+    return _NO_END % "no DTEND or DURATION"
+
+
+def _length_problem(length: timedelta) -> str | None:
+    """Why an occurrence this long is no interview, or None."""
+    if length <= timedelta(0):
+        return _NO_END % "it ends before it starts"
+    if length > MAX_EVENT_LENGTH:
+        return f"it lasts {length}, longer than {MAX_EVENT_LENGTH.days} days: no interview does"
+    return None
+
+
+def _shift_problem(event: icalendar.Component) -> str | None:
+    """Why a change to "this and all later" occurrences cannot be expanded cheaply, or None:
+    the library widens its expansion by as much as the change moves them."""
+    original = event.get("RECURRENCE-ID")
+    if original is None or str(original.params.get("RANGE", "")).upper() != "THISANDFUTURE":
+        return None
+    moved = _value(event.get("DTSTART")) - _value(original)
+    if abs(moved) <= MAX_EVENT_LENGTH:
+        return None
+    return f"it moves the rest of its series by {moved}, more than {MAX_EVENT_LENGTH.days} days"
+
+
+def _expansion_cost(event: icalendar.Component, budget: _Budget) -> tuple[int, int]:
+    """The dates expanding `event` walks through up to the window's end (counted until
+    just past MAX_RECURRENCE_STEPS_PER_EVENT), and how many of them are near the window."""
+    low, high = budget.near
+    start = _value(event["DTSTART"])
+    moments = [start, *(_first(d.dt) for p in _as_list(event.get("RDATE")) for d in p.dts)]
+    steps = len(moments)
+    near = sum(1 for m in moments if isinstance(m, datetime) and low <= m < high)
+    for rule in _as_list(event.get("RRULE")):
+        walked, seen = _walk(rule, start, MAX_RECURRENCE_STEPS_PER_EVENT - steps, budget)
+        steps += walked
+        near += seen
+    return steps, near
+
+
+def _first(value: Any) -> Any:
+    """An RDATE's date, or the start of an RDATE period."""
+    return value[0] if isinstance(value, tuple) else value
+
+
+def _walk(rule: vRecur, start: datetime, limit: int, budget: _Budget) -> tuple[int, int]:
+    """How many dates `rule` yields from `start` to the window's end (stopping past
+    `limit`) and how many of them are near the window, walked one by one, as the expansion
+    library will; raises ValueError for a rule that cannot be walked."""
+    low, high = budget.near
+    dates = _dates(rule, start)
+    if _never_repeats(dates, rule, start):
+        raise ValueError("its RRULE never repeats: no date fits all of its BY rules")
+    steps = near = 0
+    for moment in dates:
+        if moment >= high or steps > limit:
+            break
+        steps += 1
+        near += moment >= low
+        if steps % _CLOCK_EVERY == 0:
+            budget.check_time()
+    return steps, near
+
+
+def _dates(rule: vRecur, start: datetime) -> Any:
+    """dateutil's lazy rule, read as the expansion library reads it: a COUNT below zero
+    means none, a floating or date UNTIL is in the zone of the start."""
+    parts = {name: value for name, value in rule.items() if name not in ("COUNT", "UNTIL")}
+    try:
+        text = vRecur(parts).to_ical().decode()  # type: ignore[no-untyped-call]
+        dates = rrulestr(text, dtstart=start, cache=False)
+    except ValueError as exc:
+        raise ValueError(f"its RRULE cannot be expanded ({exc})") from None
+    count = rule.get("COUNT", [None])[0]
+    until = rule.get("UNTIL", [None])[0]
+    if until is not None and not isinstance(until, datetime):
+        until = datetime.combine(until, datetime.max.time())
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=start.tzinfo)
+    count = count if isinstance(count, int) and count >= 0 else None
+    # Both is against RFC 5545 (dateutil warns); the count alone walks no fewer dates.
+    return dates.replace(count=count, until=None if count is not None else until)
+
+
+def _never_repeats(dates: Any, rule: vRecur, start: datetime) -> bool:
+    """Whether no date fits `rule`: dateutil looks for the next fitting date period by
+    period up to year 9999, so such a rule would take it seconds, a FREQ=DAILY one minutes."""
+    probe = dates.replace(count=None, until=None)
+    period = _PERIODS.get(str(rule.get("FREQ", [""])[0]).upper())
+    distance = datetime(_PROBE_FROM, 1, 1, tzinfo=start.tzinfo) - start
+    if period is not None and distance > timedelta(0):
+        step = period * rule.get("INTERVAL", [1])[0]
+        probe = probe.replace(dtstart=start + step * (distance // step))
+    return next(iter(probe), None) is None
 
 
 def _by_uid(events: Iterable[icalendar.Component]) -> dict[str, list[icalendar.Component]]:

@@ -494,7 +494,7 @@ def test_web_page_instead_of_calendar_is_explained_without_the_secret() -> None:
 
 
 def test_oversized_download_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ics, "MAX_DOWNLOAD_BYTES", 100)
+    monkeypatch.setattr(ics, "MAX_CALENDAR_BYTES", 100)
     calendar = IcsCalendar("feed", url=SECRET_URL, fetch=lambda _u, _t: b"x" * 101)
 
     with pytest.raises(ConnectorError, match="larger than"):
