@@ -2,9 +2,10 @@
 
 Each TOML table becomes one frozen dataclass whose field defaults are the
 documented defaults, so a default is written once. Every problem in a file is
-collected and reported at once, each with its key and what is expected,
-through `ConfigError`; nothing here raises a traceback at a user for a
-mistake in their file.
+collected and reported at once, each on one line with its key and what is
+expected, through `ConfigError`; nothing here raises anything else at a user
+for a mistake in their file, however strange (a file of megabytes, arrays
+nested a thousand deep, a NUL in a path, a `~user` that does not exist).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,9 +26,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from daemon.core.model import NOTE_LENGTH, You
-from daemon.core.text import is_plain_address
+from daemon.core.text import is_plain_address, one_line
 
 APP_NAME = "interview-followup"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A configuration file larger than this is refused rather than read into memory."""
+# Where tomllib gives up (RecursionError): a key whose value opens a hundred arrays or tables.
+_TABLE_HEADER = re.compile(r"\s*\[\[?([^\[\]=]+)\]\]?\s*(#.*)?$")
+_TOO_DEEP = 100
+# What file systems allow: a name of 255 bytes, a path of 4,095.
+_NAME_MAX = 255
+_PATH_MAX = 4095
 
 _Kind = TypeVar("_Kind", bound=enum.StrEnum)
 
@@ -37,9 +47,11 @@ class ConfigError(Exception):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
+        if len(problems) == 1:
+            super().__init__(f"{source}: {problems[0]}")
+            return
         lines = "\n".join(f"  - {problem}" for problem in problems)
-        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-        super().__init__(f"{source}: {count}:\n{lines}")
+        super().__init__(f"{source}: {len(problems)} problems:\n{lines}")
 
 
 class CalendarKind(enum.StrEnum):
@@ -162,7 +174,10 @@ def default_config_path() -> Path:
     """`$FOLLOWUP_CONFIG`, else `<XDG config dir>/interview-followup/config.toml`."""
     from_env = os.environ.get("FOLLOWUP_CONFIG")
     if from_env:
-        return Path(from_env).expanduser()
+        try:
+            return Path(from_env).expanduser()
+        except RuntimeError:  # "~nosuchuser/…": reading it says the file is not found
+            return Path(from_env)
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
@@ -173,17 +188,49 @@ def default_state_dir() -> Path:
 
 def load_settings(path: Path) -> Settings:
     """Read and validate the configuration file at `path`."""
+    source = one_line(str(path), 300)
+    text = _read_config(path, source)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(text)
+    except RecursionError:
+        where = _too_deep(text) or "not valid TOML"
+        raise ConfigError(source, [f"{where}: arrays or inline tables nested too deep"]) from None
+    except ValueError as error:  # TOMLDecodeError, or an integer of thousands of digits
+        raise ConfigError(source, [f"not valid TOML: {one_line(str(error), 200)}"]) from None
+    return parse_settings(raw, source=source, base=path.resolve().parent)
+
+
+def _too_deep(text: str) -> str:
+    """The key whose value nests arrays or inline tables too deep to read, if one line shows it."""
+    table = ""
+    for line in text.splitlines():
+        key, equals, value = line.partition("=")
+        if header := _TABLE_HEADER.match(line):
+            table = header.group(1).strip() + "."
+        elif equals and value.count("[") + value.count("{") >= _TOO_DEEP:
+            return one_line(table + key.strip(), 100)
+    return ""
+
+
+def _read_config(path: Path, source: str) -> str:
+    try:
+        # Non-blocking: a named pipe without a writer must not hang the command.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(
-            str(path), ["file not found; `followup init` writes one (or give --config)"]
+            source, ["file not found; `followup init` writes one (or give --config)"]
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(str(path), [f"cannot read the file: {error}"]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(str(path), [f"not valid TOML: {error}"]) from None
-    return parse_settings(raw, source=str(path), base=path.resolve().parent)
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ConfigError(source, [f"cannot read the file: {reason}"]) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        limit = MAX_CONFIG_BYTES // 2**20
+        raise ConfigError(source, [f"larger than {limit} MiB: is it the configuration file?"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(source, [f"cannot read the file: not UTF-8 text ({error})"]) from None
 
 
 _TABLES = {"you", "calendar", "drafts", "interviews", "deadline", "state", "google", "notes"}
@@ -239,8 +286,9 @@ def _you(check: _Checker, table: Mapping[str, Any]) -> You:
     if timezone:
         try:
             ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            check.problem("you.timezone", f"unknown time zone {timezone!r}; use e.g. Europe/Berlin")
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
+            shown = _shown(timezone)
+            check.problem("you.timezone", f"unknown time zone {shown}; use e.g. Europe/Berlin")
     strengths = tuple(s.strip() for s in check.string_list(table, "you.strengths") if s.strip())
     return You(name, email, aliases, domains, timezone, strengths)
 
@@ -331,8 +379,10 @@ def _deadline(check: _Checker, table: Mapping[str, Any]) -> DeadlineSettings:
 def _remind_before(check: _Checker, table: Mapping[str, Any]) -> tuple[float, ...]:
     default = DeadlineSettings.remind_before_hours
     value = table.get("remind_before_hours", list(default))
-    if not isinstance(value, list) or not all(_is_number(v) and v > 0 for v in value):
-        check.problem("deadline.remind_before_hours", "expected a list of positive hours")
+    if not isinstance(value, list) or not all(_is_number(v) and 0 < v <= 24 * 14 for v in value):
+        check.problem(
+            "deadline.remind_before_hours", "expected a list of hours, each above 0 and up to 336"
+        )
         return default
     return tuple(sorted((float(v) for v in value), reverse=True))
 
@@ -360,7 +410,7 @@ def _check_in(check: _Checker, table: Mapping[str, Any]) -> CheckInSettings:
     value = table.get("after_business_days", CheckInSettings.after_business_days)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 60:
         check.problem(
-            "check_in.after_business_days", f"expected a whole number 0-60, got {value!r}"
+            "check_in.after_business_days", f"expected a whole number 0-60, got {_shown(value)}"
         )
         return CheckInSettings()
     return CheckInSettings(value)
@@ -388,11 +438,13 @@ def _promises(check: _Checker, table: Mapping[str, Any]) -> dict[str, str]:
     """`[promises]`: what you often promise, by name, and its link (https://…) or file."""
     found = {}
     for name, value in table.items():
+        key = f"promises.{name}"
         if not isinstance(value, str) or not value.strip():
-            check.problem(f"promises.{name}", "expected a link (https://…) or a file's path")
-            continue
-        link = value.strip().startswith(("https://", "http://"))
-        found[name.replace("_", " ")] = value.strip() if link else str(_resolve(value, check.base))
+            check.problem(key, "expected a link (https://…) or a file's path")
+        elif value.strip().startswith(("https://", "http://")):
+            found[name.replace("_", " ")] = value.strip()
+        elif (path := check.resolved(value, key)) is not None:
+            found[name.replace("_", " ")] = str(path)
     return found
 
 
@@ -422,6 +474,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _shown(value: Any) -> str:
+    """`value` as the file wrote it, in short, for a problem's line."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an integer of thousands of digits, absurd nesting
+        text = "a value too large to show"
+    return one_line(text, 60)
+
+
 class _Checker:
     """Reads typed values out of TOML tables, collecting problems instead of raising."""
 
@@ -430,7 +491,8 @@ class _Checker:
         self.problems: list[str] = []
 
     def problem(self, key: str, expected: str) -> None:
-        self.problems.append(f"{key}: {expected}")
+        # One line, whatever a quoted key or a value holds.
+        self.problems.append(one_line(f"{key}: {expected}", 300))
 
     def table(self, raw: Mapping[str, Any], key: str, *, required: bool = True) -> dict[str, Any]:
         value = raw.get(key)
@@ -455,6 +517,9 @@ class _Checker:
         if not isinstance(value, str) or (required and not value.strip()):
             self.problem(key, "expected a non-empty string")
             return ""
+        if "\0" in value:
+            self.problem(key, "contains a NUL character")
+            return ""
         return value.strip()
 
     def string_list(self, table: Mapping[str, Any], key: str) -> list[str]:
@@ -462,11 +527,15 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(key, "expected a list of strings")
             return []
+        if any("\0" in v for v in value):
+            self.problem(key, "contains a NUL character")
+            return []
         return value
 
     def address(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not is_plain_address(value.strip()):
-            self.problem(key, f"expected an email address like alex@example.com, got {value!r}")
+            shown = _shown(value)
+            self.problem(key, f"expected an email address like alex@example.com, got {shown}")
             return ""
         return value.strip().lower()
 
@@ -475,14 +544,16 @@ class _Checker:
         value = table.get(key.rsplit(".", 1)[-1])
         options = [kind.value for kind in kinds]
         if value not in options:
-            self.problem(key, f"expected one of {', '.join(map(repr, options))}, got {value!r}")
+            self.problem(
+                key, f"expected one of {', '.join(map(repr, options))}, got {_shown(value)}"
+            )
             return None
         return kinds(value)
 
     def boolean(self, table: Mapping[str, Any], key: str, default: bool) -> bool:
         value = table.get(key.rsplit(".", 1)[-1], default)
         if not isinstance(value, bool):
-            self.problem(key, f"expected true or false, got {value!r}")
+            self.problem(key, f"expected true or false, got {_shown(value)}")
             return default
         return value
 
@@ -491,15 +562,30 @@ class _Checker:
     ) -> float:
         value = table.get(key.rsplit(".", 1)[-1], default)
         if not _is_number(value) or not low <= value <= high:
-            self.problem(key, f"expected a number from {low:g} to {high:g}, got {value!r}")
+            self.problem(key, f"expected a number from {low:g} to {high:g}, got {_shown(value)}")
             return default
         return float(value)
 
     def path(self, table: Mapping[str, Any], key: str) -> Path | None:
         value = self.string(table, key)
-        return _resolve(value, self.base) if value else None
+        return self.resolved(value, key) if value else None
 
-
-def _resolve(value: str, base: Path) -> Path:
-    path = Path(os.path.expandvars(value)).expanduser()
-    return path if path.is_absolute() else base / path
+    def resolved(self, value: str, key: str) -> Path | None:
+        """`value` as an absolute path (`~`, `$VAR` expanded, relative to the file's folder);
+        None, and a problem, when it cannot be one."""
+        if "\0" in value:
+            self.problem(key, "contains a NUL character")
+            return None
+        path = Path(os.path.expandvars(value))
+        try:
+            path = path.expanduser()
+        except RuntimeError:  # "~nosuchuser", or "~" without a home folder
+            self.problem(key, f"{_shown(path.parts[0])} names no home folder on this computer")
+            return None
+        path = path if path.is_absolute() else self.base / path
+        if len(bytes(path)) > _PATH_MAX or any(
+            len(part.encode()) > _NAME_MAX for part in path.parts
+        ):
+            self.problem(key, "the path is longer than a file system allows")
+            return None
+        return path

@@ -4,19 +4,22 @@ files and links `[promises]` names.
 The shipped templates are `config/templates/thank-you.txt` (warm),
 `thank-you-formal.txt`, `thank-you-brief.txt` and `check-in.txt`; `[notes]
 template` and `check_in_template` name a user's copies. A template that
-cannot be read or parsed, or a promised file that cannot be read, is a
-configuration problem, reported as such.
+cannot be read or parsed, or a promised file that cannot be read (or is too
+large: `/dev/zero` is read no further than the limit), is a configuration
+problem, reported in one line naming the file and its key.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from daemon.config import ConfigError, Tone
 from daemon.core.compose import Fulfilment, Template
 from daemon.core.message import Attachment
+from daemon.core.text import one_line
 from daemon.shipped import shipped_text
 
 # A template or an attachment larger than this is refused rather than read into memory.
@@ -40,11 +43,12 @@ def load_template(path: Path | None, shipped: str) -> Template:
     """The user's template at `path` if configured, else the shipped one named `shipped`."""
     if path is None:
         return shipped_template(shipped)
-    data = _read(path, MAX_TEMPLATE_BYTES, "notes", "template")
+    key = "notes.check_in_template" if shipped == "check-in" else "notes.template"
+    data = _read(path, MAX_TEMPLATE_BYTES, key)
     try:
         return Template.parse(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise ConfigError("notes", [f"template {path}: {error}"]) from None
+        raise ConfigError(str(path), [one_line(f"{key}: {error}", 300)]) from None
 
 
 def load_fulfilments(promises: Mapping[str, str]) -> tuple[Fulfilment, ...]:
@@ -55,19 +59,21 @@ def load_fulfilments(promises: Mapping[str, str]) -> tuple[Fulfilment, ...]:
             kept.append(Fulfilment(name, url=where))
             continue
         path = Path(where)
-        data = _read(path, MAX_ATTACHMENT_BYTES, "promises", name)
+        data = _read(path, MAX_ATTACHMENT_BYTES, f"promises.{name.replace(' ', '_')}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         kept.append(Fulfilment(name, attachment=Attachment(path.name, kind, data)))
     return tuple(kept)
 
 
-def _read(path: Path, limit: int, table: str, what: str) -> bytes:
-    """At most `limit` bytes of `path`; ConfigError naming the key when it cannot be read."""
+def _read(path: Path, limit: int, key: str) -> bytes:
+    """At most `limit` bytes of `path`; ConfigError naming `key` when it cannot be read."""
     try:
-        with path.open("rb") as file:
+        # Non-blocking: a named pipe without a writer must not hang the daemon.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
             data = file.read(limit + 1)
-    except OSError as error:
-        raise ConfigError(table, [f"{what} {path}: {error.strerror or error}"]) from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ConfigError(str(path), [f"{key}: cannot be read ({reason})"]) from None
     if len(data) > limit:
-        raise ConfigError(table, [f"{what} {path}: larger than {limit // 1024} KiB"])
+        raise ConfigError(str(path), [f"{key}: larger than {limit // 1024:,} KiB, refused"])
     return data
