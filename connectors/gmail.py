@@ -58,8 +58,10 @@ log = logging.getLogger(__name__)
 
 GMAIL_WEB = "https://mail.google.com/mail/u/"
 _PAGE_SIZE = 100
-# How far back among sent messages a lost draft is looked for.
+# How far back among sent messages a lost draft or an interrupted reminder is looked for.
 _RECENT_SENT = 50
+# How far back among sent messages the daemon's own are looked for when its ledger is lost.
+_REBUILD_SENT = 500
 # Messages the user wrote: never an answer from the interviewer.
 _OWN_LABELS = frozenset({"SENT", "DRAFT", "SCHEDULED"})
 # What the user sent (or scheduled): where the sent copy of a draft is.
@@ -308,6 +310,60 @@ class GmailMailbox:
         sent = self._session.write(self._gmail().users().messages().send(userId="me", body=body))
         return str(sent["threadId"])
 
+    def find_self_mail(self, message_id: str) -> str | None:
+        """The thread of a recently sent reminder with this Message-ID; None without one."""
+        wanted = message_id.strip()
+        for message in self._sent_headers(_RECENT_SENT, ("Message-ID",)):
+            if _message_id(message) == wanted:
+                return str(message["threadId"])
+        return None
+
+    def daemon_messages(self, prefix: str) -> set[str]:
+        """The Message-IDs starting with `prefix` among the drafts and the last
+        `_REBUILD_SENT` messages sent (notes and reminders): read header by header,
+        since the permissions the daemon holds forbid a search."""
+        found = set()
+        for listed in self._all_drafts():
+            draft = self._session.read(
+                self._drafts().get(userId="me", id=listed["id"], format="metadata"),
+                missing_ok=True,
+            )
+            if draft:
+                found.add(_message_id(draft["message"]))
+        found |= {_message_id(m) for m in self._sent_headers(_REBUILD_SENT, ("Message-ID",))}
+        return {message_id for message_id in found if message_id.startswith(prefix)}
+
+    def _sent_headers(self, most: int, headers: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+        """The newest `most` sent messages, with these headers (metadata only)."""
+        messages = self._gmail().users().messages()
+        page_token = None
+        seen = 0
+        while seen < most:
+            page = self._session.read(
+                messages.list(
+                    userId="me",
+                    labelIds=["SENT"],
+                    maxResults=min(_PAGE_SIZE, most - seen),
+                    pageToken=page_token,
+                )
+            )
+            for listed in page.get("messages", []):
+                seen += 1
+                found = self._session.read(
+                    messages.get(
+                        userId="me",
+                        id=listed["id"],
+                        format="metadata",
+                        metadataHeaders=list(headers),
+                    ),
+                    missing_ok=True,
+                )
+                if found:
+                    yield dict(found)
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                return
+
     def self_address(self) -> str:
         """Reminders go to the signed-in account: the only address Gmail sends them to."""
         return self.account()
@@ -357,30 +413,12 @@ class GmailMailbox:
     def _recently_sent(self, wanted: _Wanted, since: datetime | None) -> dict[str, Any] | None:
         """The newest sent message that is the wanted draft, not one sent before `since`."""
         earliest = (since - CLOCK_SKEW).timestamp() * 1000 if since else 0
-        page = self._session.read(
-            self._gmail()
-            .users()
-            .messages()
-            .list(userId="me", labelIds=["SENT"], maxResults=_RECENT_SENT)
-        )
-        for listed in page.get("messages", []):
-            message = self._session.read(
-                self._gmail()
-                .users()
-                .messages()
-                .get(
-                    userId="me",
-                    id=listed["id"],
-                    format="metadata",
-                    metadataHeaders=["Message-ID", "To", "Subject"],
-                ),
-                missing_ok=True,
-            )
-            if not message or not wanted.matches(message):
+        for message in self._sent_headers(_RECENT_SENT, ("Message-ID", "To", "Subject")):
+            if not wanted.matches(message):
                 continue
             sent_before = int(message.get("internalDate", 0)) < earliest
             if wanted.has_id(message) or not sent_before:
-                return dict(message)
+                return message
         return None
 
     def _all_drafts(self) -> Iterator[dict[str, Any]]:

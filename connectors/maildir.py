@@ -22,6 +22,14 @@ The optional inbox folder is where an answer to a sent note is looked for
 are delivered: nothing is ever sent from a Maildir, a reminder is only a new,
 unread file in inbox/new/. A check-in draft threads by the In-Reply-To and
 References headers its message carries, as every Maildir client threads.
+
+Folders of thousands of messages stay cheap to ask: each is listed once and the
+listing kept while the times of its new/ and cur/ show no change, a draft is
+looked for first under the name it was last seen with, each file's headers are
+read once and indexed by Message-ID, Subject and the ids it answers, and a
+draft's text is read again only once its file changed. The first write into a
+folder in a cycle removes what runs killed mid-write left in its tmp/: files
+named as the daemon names them, 36 hours old (the Maildir convention).
 """
 
 from __future__ import annotations
@@ -32,12 +40,16 @@ import hashlib
 import itertools
 import logging
 import os
+import re
 import secrets
 import socket
+import stat
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage, Message
+from email.header import decode_header
+from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
@@ -65,6 +77,8 @@ SENT_REF = "sent"
 # headers and body consistent; clients convert to CRLF when they send.
 _FILE_POLICY = email.policy.default.clone(linesep="\n")
 _HEADER_PARSER = BytesHeaderParser(policy=email.policy.default)
+# Seven times faster: the headers compared in whole folders are decoded by hand from it.
+_RAW_HEADER_PARSER = BytesHeaderParser(policy=email.policy.compat32)
 
 _SUBDIRS = ("tmp", "new", "cur")
 # Scan new/ before cur/: a client moving a file new/ -> cur/ between the two
@@ -81,6 +95,14 @@ _NO_INBOX = "cannot deliver a reminder: set [drafts] inbox_path to receive remin
 _counter = itertools.count()
 # What a message without a readable Date counts as: older than everything.
 _UNDATED = datetime.min.replace(tzinfo=UTC)
+# A listing is kept only if the folder's times were already this old when it was made:
+# file systems keep times in steps (2 s on FAT, 1 s on ext3 and some network file
+# systems), and a change within the step of the last one would leave them unchanged.
+_SETTLED_NS = 2_000_000_000
+# A file in tmp/ this old was left by a run killed while writing (the Maildir convention).
+_STALE_SECONDS = 36 * 3600
+# The names `_new_key` gives: only those files in tmp/ are the daemon's to remove.
+_OWN_NAME = re.compile(r"\d+\.M\d+P\d+Q\d+R[0-9a-f]{16}\.")
 
 
 class MaildirMailbox:
@@ -90,6 +112,8 @@ class MaildirMailbox:
         self._drafts = drafts.expanduser().absolute()
         self._sent = _absolute(sent)
         self._inbox = _absolute(inbox)
+        self._folders: dict[Path, _Folder] = {}
+        self._swept: set[Path] = set()  # whose tmp/ this cycle cleaned already
 
     def create_draft(self, message: EmailMessage, reply_to: SentNote | None = None) -> str:
         """Write `message` into Drafts/cur with the D flag and return its unique key.
@@ -100,17 +124,23 @@ class MaildirMailbox:
         data = message.as_bytes(policy=_FILE_POLICY)
         try:
             _ensure_maildir(self._drafts)
+            self._sweep(self._drafts)
             key = _new_key()
-            _deliver(self._drafts, key, f"2,{_DRAFT_FLAG}", data)
+            path = _deliver(self._drafts, key, f"2,{_DRAFT_FLAG}", data)
         except OSError as exc:
             raise ConnectorError(
                 f"cannot write a draft into {self._drafts}: {_reason(exc)}"
             ) from exc
+        self._folder(self._drafts).remember(key, path)
         log.debug("wrote draft %s into %s", key, self._drafts)
         return key
 
     def check_ready(self) -> None:
-        """Nothing to sign in to; a missing folder is created with the first draft."""
+        """Nothing to sign in to; a missing folder is created with the first draft.
+
+        A cycle begins here: the first write into each folder cleans its tmp/ again.
+        """
+        self._swept.clear()
 
     def find_draft(
         self,
@@ -128,19 +158,18 @@ class MaildirMailbox:
         `SENT_REF`. See `Mailbox.find_draft`.
         """
         wanted = CreatedDraft("", message_id, to, subject, since)
-        wanted_id = _normalise_id(message_id)
-        lookalike = None
-        for path in self._files(self._drafts) if self._drafts.is_dir() else ():
-            key = _key_of(path.name)
-            headers = None if _TRASHED_FLAG in _flags(path.name) else _read_headers(path)
-            if headers is None or key in taken:
-                continue
-            if wanted_id and _normalise_id(_header_text(headers, "Message-ID")) == wanted_id:
-                return key
-            if lookalike is None and to and subject and _is_copy_of(headers, wanted):
-                lookalike = key
-        if lookalike is not None:
-            return lookalike
+        found = self._copies(self._drafts, wanted) if self._drafts.is_dir() else []
+        mine = [
+            (_key_of(path.name), headers)
+            for path, headers in found
+            if _TRASHED_FLAG not in _flags(path.name) and _key_of(path.name) not in taken
+        ]
+        same_id = [key for key, headers in mine if _same_id(headers, wanted)]
+        lookalikes = [
+            key for key, headers in mine if to and subject and _is_copy_of(headers, wanted)
+        ]
+        if same_id or lookalikes:
+            return (same_id or lookalikes)[0]
         return SENT_REF if to and subject and self._was_sent(wanted) else None
 
     def draft_state(self, draft: CreatedDraft) -> DraftState:
@@ -158,17 +187,13 @@ class MaildirMailbox:
 
     def draft_version(self, ref: str) -> str | None:
         """A digest of the draft file's bytes; None once it is gone or marked trashed."""
-        read = self._read_draft_file(ref)
-        return read[0] if read is not None else None
+        stored = self._read_draft_file(ref)
+        return stored.version if stored is not None else None
 
     def read_draft(self, ref: str) -> StoredDraft | None:
         """The draft's subject, text and attachment names, with the digest `draft_version`
         gives; None once it is gone or marked trashed. See `Mailbox.read_draft`."""
-        read = self._read_draft_file(ref)
-        if read is None:
-            return None
-        version, head = read
-        return StoredDraft(version, draft_text(head))
+        return self._read_draft_file(ref)
 
     def replace_draft(self, ref: str, message: EmailMessage) -> str:
         """Write `message` over the draft's file, atomically, and return its (unchanged) key.
@@ -185,9 +210,11 @@ class MaildirMailbox:
         data = message.as_bytes(policy=_FILE_POLICY)
         try:
             _ensure_maildir(self._drafts)
+            self._sweep(self._drafts)
             # write_atomically fsyncs the new file, renames it over `path` (os.replace:
             # atomic within the Maildir's file system) and fsyncs cur/.
             write_atomically(self._drafts / "tmp" / _new_key(), path, data)
+            self._folder(self._drafts).remember(ref, path)
             self._undo_if_renamed(ref, path)
         except OSError as exc:
             raise ConnectorError(f"cannot replace the draft {path}: {_reason(exc)}") from exc
@@ -219,8 +246,7 @@ class MaildirMailbox:
         copy = self._sent_copy(draft)
         if copy is None:
             return None
-        message_id = _header_text(copy, "Message-ID").strip()
-        return SentNote(message_id, subject=_header_text(copy, "Subject"))
+        return SentNote(copy.message_id, subject=copy.subject)
 
     def has_reply(self, note: SentNote, correspondent: str) -> bool:
         """Whether the inbox holds an answer to the note from the interviewer.
@@ -235,15 +261,29 @@ class MaildirMailbox:
         if not self._inbox.is_dir():
             log.debug("inbox folder %s does not exist; treating it as empty", self._inbox)
             return False
-        own: set[str] | None = None  # read from Sent only once a candidate turns up
-        for path in self._files(self._inbox):
-            headers = _read_headers(path)
-            if headers is None or not _answers(headers, note.message_id):
+        answers = self._folder(self._inbox).messages(("answers", bare_id(note.message_id)))
+        own = self._own_addresses(note) if answers else set()
+        return any(answered_by(headers.senders, correspondent, own) for _, headers in answers)
+
+    def find_self_mail(self, message_id: str) -> str | None:
+        """ "" when the inbox holds a reminder with this Message-ID; None otherwise."""
+        if self._inbox is None or not self._inbox.is_dir():
+            return None
+        return "" if self._folder(self._inbox).messages(("id", bare_id(message_id))) else None
+
+    def daemon_messages(self, prefix: str) -> set[str]:
+        """The Message-IDs starting with `prefix` in Drafts, Sent and the inbox (trashed
+        drafts included: the user deleted them, so they count as made)."""
+        found: set[str] = set()
+        for folder in (self._drafts, self._sent, self._inbox):
+            if folder is None or not folder.is_dir():
                 continue
-            own = self._own_addresses(note) if own is None else own
-            if answered_by(_addresses(_header_text(headers, "From")), correspondent, own):
-                return True
-        return False
+            listed = self._folder(folder)
+            ids = (listed.headers(path) for path in listed.files())
+            found |= {
+                h.message_id for h in ids if h is not None and h.message_id.startswith(prefix)
+            }
+        return found
 
     def self_address(self) -> str:
         """A Maildir has no address of its own; reminders are addressed to `[you] email`."""
@@ -260,6 +300,7 @@ class MaildirMailbox:
         data = message.as_bytes(policy=_FILE_POLICY)
         try:
             _ensure_maildir(self._inbox)
+            self._sweep(self._inbox)
             key = _new_key()
             # new/ and no info suffix: every client shows it as unread, newly arrived.
             write_atomically(self._inbox / "tmp" / key, self._inbox / "new" / key, data)
@@ -270,7 +311,7 @@ class MaildirMailbox:
         log.debug("delivered reminder %s into %s", key, self._inbox)
         return ""
 
-    def _sent_copy(self, draft: CreatedDraft) -> Message | None:
+    def _sent_copy(self, draft: CreatedDraft) -> _Headers | None:
         """The headers of the draft's copy in Sent, if it has one carrying a Message-ID.
 
         The copy with the draft's own Message-ID; else (the client gave it a new
@@ -281,53 +322,39 @@ class MaildirMailbox:
             return None
         copies = [
             headers
-            for headers in map(_read_headers, self._files(self._sent))
-            if headers is not None
-            and _is_sent_copy_of(headers, draft)
-            and _header_text(headers, "Message-ID").strip()
+            for _, headers in self._copies(self._sent, draft)
+            if _is_sent_copy_of(headers, draft) and headers.message_id
         ]
-        wanted = _normalise_id(draft.message_id)
-        same_id = [h for h in copies if _normalise_id(_header_text(h, "Message-ID")) == wanted]
+        same_id = [h for h in copies if _same_id(h, draft)]
         if same_id:
             return same_id[0]
         # Reversed so that among equal dates the copy listed last (delivered later) wins.
-        return max(reversed(copies), key=_date, default=None)
+        return max(reversed(copies), key=lambda headers: headers.date, default=None)
 
     def _own_addresses(self, note: SentNote) -> set[str]:
         """Who the user writes as: the From of the note's copy in Sent (if it is there)."""
         if self._sent is None or not self._sent.is_dir():
             return set()
-        wanted = bare_id(note.message_id)
-        return {
-            address
-            for headers in map(_read_headers, self._files(self._sent))
-            if headers is not None and bare_id(_header_text(headers, "Message-ID")) == wanted
-            for address in _addresses(_header_text(headers, "From"))
-        }
+        copies = self._folder(self._sent).messages(("id", bare_id(note.message_id)))
+        return {address for _, headers in copies for address in headers.senders}
 
     def _locate(self, ref: str) -> Path | None:
         """The file of the draft with unique key `ref`, whatever its flags now are.
 
-        Looks twice before giving up, so a client renaming the file while it is
-        being looked for does not make the draft seem gone.
+        Where it was last seen first; else in the folder's listing, listed again when the
+        folder changed, so a client renaming the file does not make the draft seem gone.
         """
-        if not ref:
-            return None
-        for _attempt in range(2):
-            for path in self._files(self._drafts):
-                if _key_of(path.name) == ref:
-                    return path
-        return None
+        return self._folder(self._drafts).locate(ref) if ref else None
 
-    def _read_draft_file(self, ref: str) -> tuple[str, bytes] | None:
-        """The digest of the draft's whole file and its first `MAX_DRAFT_BYTES`; None once
-        it is gone or trashed. A file renamed by a client meanwhile is looked for again."""
+    def _read_draft_file(self, ref: str) -> StoredDraft | None:
+        """The digest of the draft's whole file and its text; None once it is gone or
+        trashed. A file renamed by a client meanwhile is looked for again."""
         for _attempt in range(2):
             path = self._locate(ref)
             if path is None or _TRASHED_FLAG in _flags(path.name):
                 return None
             try:
-                return _digest_and_head(path)
+                return self._folder(self._drafts).stored(path)
             except FileNotFoundError:
                 continue
             except OSError as exc:
@@ -344,7 +371,8 @@ class MaildirMailbox:
         apart this way; the caller compares versions just before, which keeps that
         window to the few milliseconds of the rename.)
         """
-        others = [p for p in self._files(self._drafts) if _key_of(p.name) == ref and p != written]
+        listed = self._folder(self._drafts).files(fresh=True)
+        others = [p for p in listed if _key_of(p.name) == ref and p != written]
         if not others:
             return
         written.unlink(missing_ok=True)
@@ -357,10 +385,9 @@ class MaildirMailbox:
     def _edited_copy(self, draft: CreatedDraft) -> bool:
         """Whether Drafts holds the draft under another name."""
         return any(
-            headers is not None and _is_copy_of(headers, draft)
-            for path in self._files(self._drafts)
+            _is_copy_of(headers, draft)
+            for path, headers in self._copies(self._drafts, draft)
             if _TRASHED_FLAG not in _flags(path.name)
-            for headers in [_read_headers(path)]
         )
 
     def _was_sent(self, draft: CreatedDraft) -> bool:
@@ -370,37 +397,236 @@ class MaildirMailbox:
             log.debug("Sent folder %s does not exist; treating it as empty", self._sent)
             return False
         return any(
-            headers is not None and _is_sent_copy_of(headers, draft)
-            for headers in map(_read_headers, self._files(self._sent))
+            _is_sent_copy_of(headers, draft) for _, headers in self._copies(self._sent, draft)
         )
 
-    def _files(self, maildir: Path) -> Iterator[Path]:
-        """The message files in new/ and cur/ of `maildir`, dot-files skipped."""
+    def _folder(self, maildir: Path) -> _Folder:
+        """What is known of `maildir`'s files, kept across calls (see `_Folder`)."""
+        folder = self._folders.get(maildir)
+        if folder is None:
+            folder = self._folders[maildir] = _Folder(maildir)
+        return folder
+
+    def _copies(self, maildir: Path, draft: CreatedDraft) -> list[tuple[Path, _Headers]]:
+        """The messages in `maildir` that may be copies of `draft`: those with its
+        Message-ID or its Subject, in listing order."""
+        wanted = [("id", bare_id(draft.message_id)), ("subject", _normalise_text(draft.subject))]
+        return self._folder(maildir).messages(*(pair for pair in wanted if pair[1]))
+
+    def _sweep(self, maildir: Path) -> None:
+        """Remove the files killed runs left in `maildir`'s tmp/, once per cycle: the
+        daemon's own (by their names), 36 hours old, as the Maildir convention has it."""
+        if maildir in self._swept:
+            return
+        self._swept.add(maildir)
+        removed = _remove_stale(maildir / "tmp", time.time() - _STALE_SECONDS)
+        if removed:
+            log.info("removed %d file(s) interrupted runs left in %s", removed, maildir / "tmp")
+
+
+@dataclass(frozen=True)
+class _Headers:
+    """What the daemon compares in a message's header block, read once per file."""
+
+    message_id: str  # stripped, as written
+    subject: str
+    to: frozenset[str]  # lower-cased addresses
+    senders: frozenset[str]  # the From addresses, lower-cased
+    date: datetime  # `_UNDATED` when it has none
+    answers: frozenset[str]  # the ids In-Reply-To and References name, bare
+
+    @classmethod
+    def parse(cls, block: bytes) -> _Headers:
+        """The headers of a header block."""
+        fields = _RAW_HEADER_PARSER.parsebytes(block).raw_items()
+        # 8-bit bytes come as surrogates: read as UTF-8, as the email package does.
+        raw = [
+            (n.lower(), v.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+            for n, v in fields
+        ]
+
+        def text(name: str) -> str:
+            # Unfolded: a line break followed by a space is that space.
+            values = (value for field, value in raw if field == name.lower())
+            return ", ".join(values).replace("\r", "").replace("\n", "")
+
+        return cls(
+            message_id=_normalise_id(text("Message-ID")),
+            subject=_decoded_words(text("Subject")),
+            to=frozenset(_addresses(text("To"))),
+            senders=frozenset(_addresses(text("From"))),
+            date=_date(text("Date")),
+            answers=frozenset(named_ids([text("In-Reply-To"), text("References")])),
+        )
+
+
+@dataclass
+class _Listing:
+    """The files in new/ and cur/ of a Maildir as listed at one moment, with indexes by key
+    and, once asked for, by Message-ID, Subject and the ids a message answers."""
+
+    stamp: tuple[tuple[int, int] | None, ...]  # (inode, mtime) of new/ and cur/
+    paths: list[Path]  # new/ first, then cur/, each sorted by name
+    settled: bool  # the folder had not changed for a while: a later change shows in `stamp`
+    by_key: dict[str, Path] = field(default_factory=dict)
+    indexes: dict[str, dict[str, list[int]]] | None = None  # positions in `paths`
+
+    def __post_init__(self) -> None:
+        for path in reversed(self.paths):  # the first file listed with a key wins
+            self.by_key[_key_of(path.name)] = path
+
+
+class _Folder:
+    """The message files of one Maildir, listed once and kept while the folder is unchanged,
+    each file's headers read once.
+
+    A message arriving, leaving or renamed (new flags) changes the modification time of
+    new/ or cur/, so their times say whether a listing still holds; one made while they
+    were recent is not kept (see `_SETTLED_NS`). A draft is looked for first under the
+    name it was last seen with, by one `stat`. Maildir files never change once written,
+    so their headers are kept by name; the daemon's own replacement of a draft says so
+    (`remember`). A draft's text is kept while its file's inode, size and time stay.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._listing: _Listing | None = None
+        self._headers: dict[Path, _Headers] = {}
+        self._seen: dict[str, Path] = {}  # where each key was last found
+        # Drafts as read, by file, with the (inode, size, mtime) they were read at.
+        self._stored: dict[Path, tuple[tuple[int, int, int], StoredDraft]] = {}
+
+    def files(self, *, fresh: bool = False) -> list[Path]:
+        """The message files in new/ and cur/, dot-files skipped; listed again when the
+        folder changed since (or `fresh`)."""
+        return self._current(fresh).paths
+
+    def locate(self, key: str) -> Path | None:
+        """The file of the message with unique key `key`, whatever its flags now are."""
+        known = self._seen.get(key)
+        if known is not None and known.exists():
+            return known
+        listing = self._current()
+        path = listing.by_key.get(key)
+        stale = path is not None and not path.exists()
+        if stale or (path is None and not listing.settled):
+            # A client renamed the file as the folder was listed, or within its times' step.
+            listing = self._current(fresh=True)
+            path = listing.by_key.get(key)
+        # Every key listed: the next drafts looked for are found by their names.
+        self._seen = dict(listing.by_key)
+        return path
+
+    def remember(self, key: str, path: Path) -> None:
+        """The daemon wrote the message with key `key` as `path` (a new file, or new bytes
+        under the same name): its headers are read again when asked for."""
+        self._seen[key] = path
+        self._headers.pop(path, None)
+        self._stored.pop(path, None)
+        self._listing = None
+
+    def headers(self, path: Path) -> _Headers | None:
+        """The headers of the message file `path`; None if it vanished or is unreadable."""
+        found = self._headers.get(path)
+        if found is None:
+            block = _header_block(path)
+            found = _Headers.parse(block) if block is not None else None
+            if found is not None:
+                self._headers[path] = found
+        return found
+
+    def stored(self, path: Path) -> StoredDraft:
+        """The draft in file `path`: the digest of its bytes and its text, read again
+        only when the file changed (a client writing it in place changes its size or
+        time; a file changed within its time's step is not kept, see `_SETTLED_NS`)."""
+        info = path.stat()
+        identity = (info.st_ino, info.st_size, info.st_mtime_ns)
+        kept = self._stored.get(path)
+        if kept is not None and kept[0] == identity:
+            return kept[1]
+        version, head = _digest_and_head(path)
+        stored = StoredDraft(version, draft_text(head))
+        if info.st_mtime_ns < time.time_ns() - _SETTLED_NS:
+            self._stored[path] = (identity, stored)
+        return stored
+
+    def messages(self, *wanted: tuple[str, str]) -> list[tuple[Path, _Headers]]:
+        """The messages any of `wanted` picks, in listing order. Each is an index and a
+        value: ("id", a bare Message-ID), ("subject", a normalised Subject) or
+        ("answers", an id In-Reply-To or References names)."""
+        listing = self._current()
+        if listing.indexes is None:
+            listing.indexes = self._indexes(listing.paths)
+        indexes = listing.indexes
+        positions = sorted({p for index, value in wanted for p in indexes[index].get(value, [])})
+        found = ((listing.paths[p], self.headers(listing.paths[p])) for p in positions)
+        return [(path, headers) for path, headers in found if headers is not None]
+
+    def _indexes(self, paths: list[Path]) -> dict[str, dict[str, list[int]]]:
+        indexes: dict[str, dict[str, list[int]]] = {"id": {}, "subject": {}, "answers": {}}
+        for position, path in enumerate(paths):
+            headers = self.headers(path)
+            if headers is None:
+                continue
+            keys = {
+                "id": [bare_id(headers.message_id)],
+                "subject": [_normalise_text(headers.subject)],
+                "answers": sorted(headers.answers),
+            }
+            for index, values in keys.items():
+                for value in values:
+                    indexes[index].setdefault(value, []).append(position)
+        return indexes
+
+    def _current(self, fresh: bool = False) -> _Listing:
+        """The listing, made again unless the one kept still holds."""
+        stamp = self._stamp()
+        kept = self._listing
+        if not fresh and kept is not None and kept.settled and kept.stamp == stamp:
+            return kept
+        started = time.time_ns()
+        paths = self._list()
+        after = self._stamp()
+        recent = any(s is not None and s[1] > started - _SETTLED_NS for s in after)
+        self._listing = _Listing(after, paths, settled=after == stamp and not recent)
+        # What was read of files gone or renamed is not needed again.
+        self._headers = {p: h for p in paths if (h := self._headers.get(p)) is not None}
+        self._stored = {p: d for p in paths if (d := self._stored.get(p)) is not None}
+        return self._listing
+
+    def _stamp(self) -> tuple[tuple[int, int] | None, ...]:
+        stamps: list[tuple[int, int] | None] = []
         for sub in _LISTED:
-            folder = maildir / sub
+            try:
+                info = (self.root / sub).stat()
+            except OSError:
+                stamps.append(None)
+                continue
+            stamps.append((info.st_ino, info.st_mtime_ns))
+        return tuple(stamps)
+
+    def _list(self) -> list[Path]:
+        paths: list[Path] = []
+        for sub in _LISTED:
+            folder = self.root / sub
             try:
                 names = sorted(entry.name for entry in folder.iterdir())
             except FileNotFoundError:
                 continue
             except OSError as exc:
                 raise ConnectorError(f"cannot read the Maildir {folder}: {_reason(exc)}") from exc
-            yield from (folder / name for name in names if not name.startswith("."))
+            paths += [folder / name for name in names if not name.startswith(".")]
+        return paths
 
 
 def _absolute(folder: Path | None) -> Path | None:
     return folder.expanduser().absolute() if folder is not None else None
 
 
-def _answers(headers: Message, message_id: str) -> bool:
-    """Whether a message's In-Reply-To or References name `message_id`."""
-    named = named_ids(_header_text(headers, name) for name in ("In-Reply-To", "References"))
-    return bare_id(message_id) in named
-
-
-def _date(headers: Message) -> datetime:
-    """The Date of a message, timezone-aware; the earliest moment if it has none."""
+def _date(text: str) -> datetime:
+    """A Date header's moment, timezone-aware; the earliest moment if it has none."""
     try:
-        moment = parsedate_to_datetime(_header_text(headers, "Date"))
+        moment = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return _UNDATED
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -423,9 +649,35 @@ def _new_key() -> str:
     )
 
 
-def _deliver(maildir: Path, key: str, info: str, data: bytes) -> None:
-    """Write `data` to tmp/ and rename it into cur/ as `key:info`, durably."""
-    write_atomically(maildir / "tmp" / key, maildir / "cur" / f"{key}:{info}", data)
+def _deliver(maildir: Path, key: str, info: str, data: bytes) -> Path:
+    """Write `data` to tmp/ and rename it into cur/ as `key:info`, durably; the file."""
+    path = maildir / "cur" / f"{key}:{info}"
+    write_atomically(maildir / "tmp" / key, path, data)
+    return path
+
+
+def _remove_stale(tmp: Path, before: float) -> int:
+    """Remove the daemon's own files in `tmp` last written before `before` (a time
+    stamp); how many. Only regular files of this user, named as `_new_key` names them:
+    another program's file, or anything in new/ or cur/, is never touched."""
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return 0  # no tmp/ yet, or unreadable: the write itself will say
+    removed = 0
+    for entry in entries:
+        if not _OWN_NAME.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and info.st_mtime < before:
+                Path(entry.path).unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue  # removed meanwhile
+        except OSError as exc:
+            log.debug("cannot remove %s: %s", entry.path, exc)
+    return removed
 
 
 def _digest_and_head(path: Path) -> tuple[str, bytes]:
@@ -457,8 +709,8 @@ def _flags(name: str) -> str:
     return info[2:] if sep and info.startswith("2,") else ""
 
 
-def _read_headers(path: Path) -> Message | None:
-    """Parse only the header block of a message file; None if it vanished or is unreadable."""
+def _header_block(path: Path) -> bytes | None:
+    """The header block of a message file; None if it vanished or is unreadable."""
     try:
         with path.open("rb") as fh:
             block = bytearray()
@@ -471,42 +723,54 @@ def _read_headers(path: Path) -> Message | None:
     except OSError as exc:
         log.warning("skipping unreadable message %s: %s", path, exc)
         return None
-    return _HEADER_PARSER.parsebytes(bytes(block))
+    return bytes(block)
 
 
-def _is_copy_of(headers: Message, draft: CreatedDraft) -> bool:
+def _is_copy_of(headers: _Headers, draft: CreatedDraft) -> bool:
     """Whether a message is (a copy of) the draft: same Message-ID, or same To and Subject."""
     if _same_id(headers, draft):
         return True
-    subject = _normalise_text(_header_text(headers, "Subject"))
+    subject = _normalise_text(headers.subject)
     if not subject or subject != _normalise_text(draft.subject):
         return False
     wanted = _addresses(draft.to)
-    return bool(wanted) and wanted <= _addresses(_header_text(headers, "To"))
+    return bool(wanted) and wanted <= headers.to
 
 
-def _is_sent_copy_of(headers: Message, draft: CreatedDraft) -> bool:
+def _is_sent_copy_of(headers: _Headers, draft: CreatedDraft) -> bool:
     """Whether a message in Sent is the draft as sent: a copy (see `_is_copy_of`) that is
     not dated before the draft existed, which would make it an earlier note's."""
     if not _is_copy_of(headers, draft):
         return False
-    dated = _date(headers)
+    dated = headers.date
     sent_before = draft.since is not None and _UNDATED < dated < draft.since - CLOCK_SKEW
     return not sent_before or _same_id(headers, draft)
 
 
-def _same_id(headers: Message, draft: CreatedDraft) -> bool:
+def _same_id(headers: _Headers, draft: CreatedDraft) -> bool:
     wanted_id = _normalise_id(draft.message_id)
-    return bool(wanted_id) and _normalise_id(_header_text(headers, "Message-ID")) == wanted_id
+    return bool(wanted_id) and headers.message_id == wanted_id
 
 
-def _header_text(headers: Message, name: str) -> str:
-    """The decoded value(s) of a header, joined by ", "; "" if absent or unparseable."""
+def _decoded_words(text: str) -> str:
+    """A header value with its RFC 2047 encoded words decoded, as the email package reads
+    them: bytes a charset cannot decode are replaced, an unknown charset is read as UTF-8."""
     try:
-        return ", ".join(str(value) for value in headers.get_all(name, []))
+        parts = decode_header(text)
     except Exception as exc:  # the email package can raise on hostile headers
-        log.debug("cannot parse header %s: %s", name, exc)
-        return ""
+        log.debug("cannot decode header value %r: %s", text, exc)
+        return text.strip()
+    words = []
+    for part, charset in parts:
+        if isinstance(part, str):
+            words.append(part)
+            continue
+        # decode_header hands the text between encoded words back in raw-unicode-escape.
+        try:
+            words.append(part.decode(charset or "raw-unicode-escape", "replace"))
+        except LookupError:
+            words.append(part.decode("utf-8", "replace"))
+    return "".join(words).strip()
 
 
 def _addresses(text: str) -> set[str]:

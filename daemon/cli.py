@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from daemon.config import default_config_path
+from daemon.core.secrets import redact
 from daemon.logs import configure_logging, under_journal
 
 # sysexits.h EX_CONFIG: the configuration is unusable, so restarting will not help.
@@ -88,9 +89,10 @@ def user_message(error: Exception) -> tuple[str, int]:
 
 
 def fail(message: str, status: int) -> int:
-    """Say why the command failed, as an error the journal files at priority 3."""
+    """Say why the command failed, as an error the journal files at priority 3, with its
+    secrets masked as in the log (an error answer may echo the request)."""
     prefix = "<3>" if under_journal() else ""
-    lines = f"followup: {message}".splitlines()
+    lines = redact(f"followup: {message}").splitlines()
     print("\n".join(prefix + line for line in lines), file=sys.stderr)
     return status
 

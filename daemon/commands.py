@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from daemon.config import ConfigError, Settings, default_config_path, load_setti
 from daemon.core.attention import Problem, alert_problems, draft_problems, render_problems
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus
 from daemon.core.protocols import ConnectorError
+from daemon.core.secrets import redact
 from daemon.core.status import (
     StatusRow,
     candidate_json,
@@ -30,7 +32,7 @@ from daemon.core.status import (
     render_table,
     status_rows,
 )
-from daemon.ledger import EMPLOYER, LedgerError
+from daemon.ledger import EMPLOYER, REBUILT_AT, REBUILT_BECAUSE, LedgerError
 from daemon.runtime import Runtime
 from daemon.wiring import build_runtime, user_zone
 
@@ -72,7 +74,8 @@ def _dry_run(settings: Settings, now: datetime) -> int:
         runtime.close()
     lines = [f"Would {describe(action)}." for action in found.actions]
     lines += [f"Would ask you about {j.event.title!r}: {j.reason}." for j in found.possible]
-    lines += [f"Could not read the calendar {name}: {e}." for name, e in found.unreadable.items()]
+    unreadable = found.unreadable.items()
+    lines += [f"Could not read the calendar {name}: {redact(str(e))}." for name, e in unreadable]
     print(f"Dry run at {now.isoformat(timespec='minutes')}: nothing was changed.")
     print("\n".join(lines) if lines else "Nothing to do.")
     return EXIT_FAILURE if found.unreadable else 0
@@ -135,7 +138,7 @@ def show_status(
     """Print what needs the user, the events to decide about and every tracked draft;
     returns the problems shown."""
     ledger, zone = runtime.ledger, user_zone(runtime.settings)
-    records = ledger.records()
+    records = {key: _masked(record) for key, record in ledger.records().items()}
     problems = list(problems)
     # A cycle's alert about what the quick checks already found would say it twice.
     found = {p.subject for p in problems}
@@ -149,10 +152,32 @@ def show_status(
         print(json.dumps(listed, indent=2, ensure_ascii=False))
         return shown
     employer = [] if runtime.settings.you.own_domains else ledger.learnt(EMPLOYER)
-    blocks = [render_problems(shown), render_employer(employer)]
+    blocks = [render_problems(shown), _rebuild_notice(runtime, now), render_employer(employer)]
     blocks += [render_candidates(candidates, zone), render_table(rows, zone)]
     print("\n\n".join(block for block in blocks if block))
     return shown
+
+
+def _rebuild_notice(runtime: Runtime, now: datetime) -> str:
+    """A week after the ledger was rebuilt from the mailbox, when and why."""
+    from daemon.rebuild import SHOWN_FOR
+
+    rebuilt_at = runtime.ledger.meta(REBUILT_AT)
+    if rebuilt_at is None or now - datetime.fromisoformat(rebuilt_at) > SHOWN_FOR:
+        return ""
+    when = datetime.fromisoformat(rebuilt_at).astimezone(user_zone(runtime.settings))
+    because = runtime.ledger.meta(REBUILT_BECAUSE) or "the ledger was lost"
+    return (
+        f"The state was rebuilt from your mailbox on {when:%a %d %b %H:%M} ({because}). "
+        "Notes found there are tracked again; an interview with no note found is listed "
+        "as [no draft found]: `followup track` drafts it, `followup ignore` lets it be."
+    )
+
+
+def _masked(record: DraftRecord) -> DraftRecord:
+    """`record` with the secrets in its last error masked: a ledger written before errors
+    were masked on their way in may hold some."""
+    return replace(record, last_error=redact(record.last_error)) if record.last_error else record
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:

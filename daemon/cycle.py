@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from daemon import rebuild
 from daemon.config import Settings
 from daemon.core.actions import Action, about
 from daemon.core.attention import CALENDAR_ALERT, MAILBOX_ALERT, SIGN_IN_ALERT
@@ -149,8 +150,10 @@ def run_cycle(
     done = reading.finished(now, runtime.settings)
     interviews = interviews_of(done, runtime)
     possible = [j for j in done if j.verdict is Verdict.POSSIBLE]
-    _ask_about(possible, reading.read, now, runtime)
     try:
+        rebuild.settle(now, runtime, interviews)
+        interviews, lost = rebuild.held_back(interviews, runtime)
+        _ask_about([*(candidate_of(j, now) for j in possible), *lost], reading.read, now, runtime)
         outcome = _draft_and_remind(now, runtime, interviews, should_stop)
     except SignInRequiredError as error:
         _alert_sign_in(runtime.ledger, error, now)
@@ -159,6 +162,7 @@ def run_cycle(
         runtime.ledger.set_alert(MAILBOX_ALERT, f"the mailbox could not be used: {error}", now)
         raise
     runtime.ledger.clear_alert(MAILBOX_ALERT)
+    runtime.ledger.advance()
     _announce_drafts(interviews, outcome, runtime)
     failures = reading.failures
     _alert_calendars(runtime, reading, now)
@@ -197,13 +201,12 @@ def interviews_of(judgements: Iterable[Judgement], runtime: Runtime) -> list[Int
 
 
 def _ask_about(
-    possible: list[Judgement], sources: Sequence[str], now: datetime, runtime: Runtime
+    candidates: list[Candidate], sources: Sequence[str], now: datetime, runtime: Runtime
 ) -> None:
-    """Keep the events that are possibly interviews for `status`; tell the user of new
-    ones once, on the desktop and in the journal."""
-    candidates = [candidate_of(j, now) for j in possible]
+    """Keep the events the user is asked about for `status`; tell the user of new ones
+    once, on the desktop and in the journal."""
     for new in runtime.ledger.set_candidates(candidates, sources, now):
-        what = f"possibly an interview: {new.title!r} ({new.reason})"
+        what = f"{new.title!r}: {new.reason}"
         hint = f"followup track {new.ref.short} drafts its notes; followup ignore {new.ref.short}"
         log.warning("%s; %s", what, hint)
         runtime.channels.desktop("Possibly an interview", f"{new.title}: {hint}")

@@ -36,7 +36,7 @@ from daemon.core.protocols import (
     SignInRequiredError,
 )
 from daemon.core.reminders import reminder_mail
-from daemon.ledger import Ledger
+from daemon.ledger import Ledger, LedgerError
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ def execute(
     """Perform every action; a failing one is logged and recorded, the rest still run.
 
     `SignInRequiredError` stops the batch: no further call to the mailbox can
-    succeed. So does `should_stop()`, checked between actions, so that a
-    shutdown finishes the action in progress and leaves the rest for later.
+    succeed. So does `LedgerError`: nothing more could be recorded. So does
+    `should_stop()`, checked between actions, so that a shutdown finishes the
+    action in progress and leaves the rest for later.
     """
     return Executor(ledger, mailbox, now, channels).run(actions, should_stop)
 
@@ -117,7 +118,9 @@ class Executor:
             key = _key_of(action)
             try:
                 self.perform(action)
-            except SignInRequiredError:
+            except (SignInRequiredError, LedgerError):
+                # Nothing more can succeed, or be recorded: a mailbox write the ledger
+                # cannot remember could be made twice.
                 raise
             except ConnectorError as error:
                 log.warning("could not %s: %s", describe(action), error)
@@ -226,8 +229,10 @@ class Executor:
     def remind(self, action: Remind) -> None:
         """Tell the user once per stage: desktop and journal first, then the mail to yourself.
 
-        The stage is recorded before the mail goes out, so a failing mail does not
-        silence the other channels and is retried alone at the next cycle.
+        The stage is recorded before the mail goes out (the intent), so a failing mail
+        does not silence the other channels and is retried alone at the next cycle;
+        a retry first asks the mailbox for the mail by its Message-ID, so a mail that
+        went out just before a crash is not sent twice.
         """
         channels, now = self.channels, self.now
         links = {d.key: self._link(d.draft_ref) for d in action.drafts}
@@ -242,7 +247,13 @@ class Executor:
                 action.interview, action.stage, now, mail.message_id, mailed
             )
         if channels.by_mail:
-            thread = self.mailbox.send_to_self(mail.as_email(), action.thread)
+            # Retried: the first try may have been delivered just before the process died.
+            found = self.mailbox.find_self_mail(mail.message_id) if action.mail_only else None
+            if found is None:
+                thread = self.mailbox.send_to_self(mail.as_email(), action.thread)
+            else:
+                log.info("the %s reminder had reached you already", action.stage.name)
+                thread = found
             self.ledger.mark_mailed(action.interview, action.stage, thread or action.thread)
 
     def _failed(self, key: DraftKey, error: str) -> None:

@@ -9,12 +9,14 @@ in WAL mode, with a schema version table for later migrations.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from daemon.core.model import (
     Candidate,
@@ -30,11 +32,19 @@ from daemon.core.model import (
     Recipient,
     ReminderStage,
 )
-from daemon.files import ensure_private_dir
+from daemon.core.secrets import redact
+from daemon.files import ensure_private_dir, write_atomically
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2
 # What the daemon learns and keeps (`learn`/`learnt`): your employer's domains.
 EMPLOYER = "employer"
+# The ledger's facts about itself (`meta`): when it began, and when and why it was rebuilt.
+INITIALIZED = "initialized"
+REBUILT_AT = "rebuilt-at"
+REBUILT_BECAUSE = "rebuilt-because"
+GENERATION = "generation"
 
 # The first schema; later versions are the migrations below, applied in order.
 _SCHEMA = """
@@ -128,6 +138,8 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE drafts ADD COLUMN checked TEXT NOT NULL DEFAULT 'composed'",
         # A replacement of the draft (new notes) began: the next cycle finishes it.
         "ALTER TABLE drafts ADD COLUMN updating INTEGER NOT NULL DEFAULT 0",
+        # Facts about the ledger itself: when it began, when it was rebuilt and why.
+        "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         # The draft's version its problems were found in: not proofread again until it changes.
         "ALTER TABLE drafts ADD COLUMN checked_version TEXT NOT NULL DEFAULT ''",
     ),
@@ -138,32 +150,81 @@ class LedgerError(Exception):
     """The ledger cannot be opened or used; the message says why in one line."""
 
 
+class _DamagedError(Exception):
+    """The ledger file is not a sound database (SQLite says it is corrupt, or not one)."""
+
+
+# SQLITE_CORRUPT and SQLITE_NOTADB: the only answers that mean the file itself is damaged.
+_DAMAGE_CODES = frozenset({11, 26})
+
+
 class Ledger:
     """The SQLite ledger of every draft key the daemon has handled."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, now: datetime | None = None) -> None:
+        """Open (or create) the ledger at `path`. A damaged one is moved aside, named with
+        `now`, and a new one begun: `damaged` says where the old one is kept."""
         ensure_private_dir(path.parent)
+        self.path = path
+        self.damaged: Path | None = None
         try:
-            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-            os.close(fd)
-            self._db = sqlite3.connect(path, timeout=10, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
+            self._open()
+        except _DamagedError as error:
+            self.damaged = self._move_aside(error, now or datetime.now(UTC))
+            self._open()
         except OSError as error:
             reason = error.strerror or str(error)
             raise LedgerError(f"cannot open the ledger {path}: {reason}") from None
+
+    def _open(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+            os.close(fd)
+            self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            checked = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if checked != "ok":
+                raise _DamagedError(checked)
+            self._migrate()
         except sqlite3.Error as error:
-            raise LedgerError(f"cannot open the ledger {path}: {error}") from None
-        self.path = path
+            if hasattr(self, "_db"):
+                self._db.close()
+            if getattr(error, "sqlite_errorcode", None) in _DAMAGE_CODES:
+                raise _DamagedError(str(error)) from None
+            # Locked, unwritable, full: not damage, so nothing is moved.
+            raise LedgerError(f"cannot open the ledger {self.path}: {error}") from None
+        except _DamagedError:
+            self._db.close()
+            raise
+
+    def _move_aside(self, error: _DamagedError, now: datetime) -> Path:
+        """Keep a damaged ledger (and its journal files) beside a new one, named with the time."""
+        kept = self.path.with_name(f"{self.path.name}.damaged-{now:%Y%m%dT%H%M%SZ}")
+        for number in range(2, 1000):
+            if not kept.exists():
+                break
+            kept = kept.with_name(f"{self.path.name}.damaged-{now:%Y%m%dT%H%M%SZ}-{number}")
+        for suffix in ("", "-wal", "-shm"):
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                part.rename(kept.with_name(kept.name + suffix))
+        log.error(
+            "the ledger %s was damaged (%s); it is kept as %s, and the state is rebuilt "
+            "from your mailbox",
+            self.path,
+            error,
+            kept,
+        )
+        return kept
 
     @classmethod
     def empty(cls) -> Ledger:
         """A ledger in memory, for a dry run on a state directory that has none yet."""
         ledger = cls.__new__(cls)
         ledger._db = sqlite3.connect(":memory:", isolation_level=None)
+        ledger.path, ledger.damaged = Path(":memory:"), None
         ledger._migrate()
-        ledger.path = Path(":memory:")
         return ledger
 
     @classmethod
@@ -180,18 +241,90 @@ class Ledger:
         if version != SCHEMA_VERSION:
             ledger._db.close()
             raise LedgerError(f"the ledger {path} is from another version; it cannot be read")
-        ledger.path = path
+        ledger.path, ledger.damaged = path, None
         return ledger
 
     def close(self) -> None:
         """Close the database."""
         self._db.close()
 
+    @property
+    def blank(self) -> bool:
+        """Nothing was ever recorded here: a first run, or a ledger that was lost."""
+        [(tracked,)] = self._rows("SELECT EXISTS (SELECT 1 FROM drafts)")
+        return not tracked and self.meta(INITIALIZED) is None
+
+    @property
+    def had_one(self) -> bool:
+        """Whether a ledger was begun here before this one: the mark beside it says so, and
+        outlives the ledger file being deleted or emptied."""
+        return self._mark.exists()
+
+    @property
+    def behind(self) -> bool:
+        """Whether the ledger is older than the daemon's last cycle (the mark beside it has
+        counted further): restored from a copy, say, so drafts it does not know may exist."""
+        try:
+            marked = int(self._mark.read_text(encoding="ascii") or "0")
+        except (OSError, ValueError):
+            return False
+        return marked > self.generation
+
+    @property
+    def generation(self) -> int:
+        """How many cycles this ledger has recorded."""
+        return int(self.meta(GENERATION) or "0")
+
+    def advance(self) -> None:
+        """One more cycle recorded: counted in the ledger and in the mark beside it."""
+        generation = self.generation + 1
+        self.set_meta(GENERATION, str(generation))
+        self._write_mark(generation)
+
+    def catch_up(self) -> None:
+        """The ledger was reconciled with the mailbox: it counts from the mark on."""
+        try:
+            marked = int(self._mark.read_text(encoding="ascii") or "0")
+        except (OSError, ValueError):
+            marked = 0
+        self.set_meta(GENERATION, str(max(marked, self.generation)))
+        self._write_mark(max(marked, self.generation))
+
+    def _write_mark(self, generation: int) -> None:
+        if self.path.name == ":memory:":
+            return
+        temporary = self._mark.with_name(f".{self._mark.name}.tmp")
+        try:
+            write_atomically(temporary, self._mark, str(generation).encode("ascii"))
+        except OSError as error:
+            raise LedgerError(
+                f"the ledger's mark {self._mark} cannot be written: {error.strerror or error}"
+            ) from None
+
+    @property
+    def _mark(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.began")
+
+    def meta(self, name: str) -> str | None:
+        """A fact about the ledger itself (when it began, when it was rebuilt)."""
+        rows = self._rows("SELECT value FROM meta WHERE name = ?", (name,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        """Keep a fact about the ledger itself."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO meta VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
     def records(self) -> dict[DraftKey, DraftRecord]:
         """Every draft key the ledger knows, with what it knows of it."""
-        rows = self._db.execute("SELECT * FROM drafts ORDER BY ended_at, recipient")
-        names = [column[0] for column in rows.description]
-        found = (_record(dict(zip(names, row, strict=True))) for row in rows.fetchall())
+        with self._failing("read"):
+            rows = self._db.execute("SELECT * FROM drafts ORDER BY ended_at, recipient")
+            names = [column[0] for column in rows.description]
+            found = [_record(dict(zip(names, row, strict=True))) for row in rows.fetchall()]
         return {record.key: record for record in found}
 
     def begin(self, record: DraftRecord, now: datetime) -> bool:
@@ -303,7 +436,7 @@ class Ledger:
         """The user's decisions by event, and by the domains they teach about (latest wins)."""
         by_event: dict[EventRef, Decision] = {}
         by_domain: dict[str, Decision] = {}
-        rows = self._db.execute("SELECT * FROM decisions ORDER BY decided_at")
+        rows = self._rows("SELECT * FROM decisions ORDER BY decided_at")
         for source, uid, occurrence, decision, domains, _at in rows:
             by_event[EventRef(source, uid, occurrence)] = Decision(decision)
             by_domain |= dict.fromkeys(json.loads(domains), Decision(decision))
@@ -333,7 +466,7 @@ class Ledger:
 
     def candidates(self) -> list[Candidate]:
         """The events that are possibly interviews, oldest first."""
-        rows = self._db.execute("SELECT * FROM candidates ORDER BY ended_at")
+        rows = self._rows("SELECT * FROM candidates ORDER BY ended_at")
         return [
             Candidate(
                 EventRef(source, uid, occurrence),
@@ -369,12 +502,12 @@ class Ledger:
 
     def debriefs(self) -> dict[EventRef, str]:
         """What the user wrote about each interview they debriefed."""
-        rows = self._db.execute("SELECT source, uid, occurrence, text FROM debriefs")
+        rows = self._rows("SELECT source, uid, occurrence, text FROM debriefs")
         return {EventRef(source, uid, occurrence): text for source, uid, occurrence, text in rows}
 
     def learnt(self, kind: str) -> list[str]:
         """What the daemon learnt of `kind`, oldest first."""
-        rows = self._db.execute("SELECT value FROM learnt WHERE kind = ? ORDER BY since", (kind,))
+        rows = self._rows("SELECT value FROM learnt WHERE kind = ? ORDER BY since", (kind,))
         return [value for (value,) in rows]
 
     def set_status(
@@ -418,7 +551,7 @@ class Ledger:
     def reminders(self) -> dict[InterviewId, list[Delivered]]:
         """Every reminder delivered, by interview, oldest first."""
         found: dict[InterviewId, list[Delivered]] = {}
-        rows = self._db.execute("SELECT * FROM reminders ORDER BY delivered_at")
+        rows = self._rows("SELECT * FROM reminders ORDER BY delivered_at")
         for source, uid, occurrence, purpose, stage, at, message_id, thread, mailed in rows:
             reminder = Delivered(
                 ReminderStage.named(stage), datetime.fromisoformat(at), message_id, thread, mailed
@@ -432,7 +565,9 @@ class Ledger:
         self._update(key, now, last_error=error)
 
     def set_alert(self, name: str, message: str, now: datetime) -> bool:
-        """Raise a daemon-wide alert (e.g. sign-in needed); True when it is new."""
+        """Raise a daemon-wide alert (e.g. sign-in needed); True when it is new. The message
+        is kept with its secrets masked: an error answer may echo the request."""
+        message = redact(message)
         with self._transaction():
             known = self._db.execute("SELECT 1 FROM alerts WHERE name = ?", (name,)).fetchone()
             self._db.execute(
@@ -449,9 +584,11 @@ class Ledger:
 
     def alerts(self) -> dict[str, str]:
         """Every alert standing, by name."""
-        return dict(self._db.execute("SELECT name, message FROM alerts ORDER BY since"))
+        return dict(self._rows("SELECT name, message FROM alerts ORDER BY since"))
 
     def _update(self, key: DraftKey, now: datetime, **values: str | int) -> None:
+        if "last_error" in values:  # an error answer may echo the request, secrets and all
+            values["last_error"] = redact(str(values["last_error"]))
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         params = values | _key_columns(key) | {"updated_at": now.isoformat()}
         with self._transaction():
@@ -462,15 +599,33 @@ class Ledger:
                 params,
             )
 
+    def _rows(self, query: str, parameters: tuple[str, ...] = ()) -> list[Any]:
+        """Every row `query` selects."""
+        with self._failing("read"):
+            return self._db.execute(query, parameters).fetchall()
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
+        """One write, whole or not at all; SQLite's failures raise LedgerError."""
+        with self._failing("written"):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (a full disk) may leave the transaction open, or not.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _failing(self, what: str) -> Iterator[None]:
+        """SQLite's errors (a full disk, a damaged file, a lock held too long) as one
+        plain LedgerError, so that a cycle says it in one line and stops writing."""
         try:
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise LedgerError(f"the ledger cannot be {what}: {error} ({self.path})") from error
 
     def _migrate(self) -> None:
         self._db.executescript(_SCHEMA)  # every statement is IF NOT EXISTS
@@ -532,7 +687,7 @@ def _columns(record: DraftRecord) -> dict[str, object]:
         "subject": record.subject,
         "problems": json.dumps(list(record.problems)),
         "draft_ref": record.draft_ref,
-        "last_error": record.last_error,
+        "last_error": redact(record.last_error),
         "created_at": created,
         "notes": record.notes,
         "composed": record.composed,

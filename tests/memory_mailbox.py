@@ -99,6 +99,14 @@ class MemoryMailbox:
     def self_address(self) -> str:
         return ""
 
+    def find_self_mail(self, message_id: str) -> str | None:
+        return next((t for m, t in self.self_mail if m["Message-ID"] == message_id), None)
+
+    def daemon_messages(self, prefix: str) -> set[str]:
+        ids = [m["Message-ID"] for m in self.drafts.values()]
+        ids += [m["Message-ID"] for m, _thread in self.self_mail]
+        return {str(i) for i in ids if str(i).startswith(prefix)}
+
     def send_to_self(self, message: EmailMessage, thread: str = "") -> str:
         if self.fail_self_mail:
             raise self.fail_self_mail

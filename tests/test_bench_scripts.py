@@ -17,6 +17,7 @@ BENCH = Path(__file__).parent.parent / "bench"
         ("cycle_bench.py", ["--events", "20", "--series", "2", "--interviews", "2"], "status rows"),
         ("startup.py", ["--runs", "1"], "followup status"),
         ("idle_bench.py", ["--seconds", "3", "--interval", "1"], "RSS first / last / max"),
+        ("many_drafts.py", ["--drafts", "20"], "idle cycle (same runtime"),
     ],
 )
 def test_the_benchmark_runs(script, options, printed):

@@ -18,6 +18,7 @@ from typing import Any
 
 from daemon.core.actions import about
 from daemon.core.model import DraftRecord, DraftStatus
+from daemon.core.secrets import redact
 
 SIGN_IN_ALERT = "sign-in"
 MAILBOX_ALERT = "mailbox"
@@ -34,10 +35,11 @@ class Problem:
 
     @property
     def headline(self) -> str:
-        """The problem in one line: its subject, unless the message already names it."""
+        """The problem in one line: its subject, unless the message already names it.
+        Secrets are masked: a message kept from an error answer may echo a request."""
         if self.message.lower().startswith(self.subject.lower()):
-            return self.message
-        return f"{self.subject}: {self.message}"
+            return redact(self.message)
+        return redact(f"{self.subject}: {self.message}")
 
     def as_json(self) -> dict[str, Any]:
         """A row of `status --json`, with every key a draft row has."""
@@ -55,7 +57,7 @@ class Problem:
             "seconds_left": None,
             "draft": "",
             "problems": [self.headline],
-            "last_error": self.message,
+            "last_error": redact(self.message),
             "purpose": None,
             "late": False,
             "last_reminder": None,

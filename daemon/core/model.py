@@ -268,6 +268,10 @@ class Decision(enum.StrEnum):
     IGNORE = "ignore"
 
 
+# Why an interview's notes wait for `followup track` after the ledger was rebuilt.
+NOT_FOUND_AFTER_REBUILD = "no draft found after the state was rebuilt"
+
+
 @dataclass(frozen=True)
 class Candidate:
     """An event that is possibly an interview: the user is asked to track or ignore it."""

@@ -180,3 +180,15 @@ class Mailbox(Protocol):
         cannot deliver (a Maildir without an inbox configured, say).
         """
         ...
+
+    def find_self_mail(self, message_id: str) -> str | None:
+        """Whether a reminder with this Message-ID already reached the user: its thread
+        ("" where the mailbox has none), or None when it did not. An interrupted
+        delivery is healed by asking this before sending again."""
+        ...
+
+    def daemon_messages(self, prefix: str) -> set[str]:
+        """Every Message-ID starting with `prefix` in the drafts, the sent mail and where
+        reminders land: the marks the daemon's own messages carry, from which a lost
+        ledger is rebuilt. Raises `ConnectorError` when the mailbox cannot be read."""
+        ...

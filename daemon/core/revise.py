@@ -97,11 +97,12 @@ def plan_revisions(
 ) -> list[UpdateDraft | Recheck]:
     """Rewrite untouched drafts whose notes changed; re-proofread every waiting draft."""
     actions: list[UpdateDraft | Recheck] = []
+    by_interview = _by_interview(records.values())
     for waiting in _waiting(records, stored, interviews, writer):
         if waiting.notes_changed and waiting.untouched:
             actions.append(_update(now, waiting, writer))
             continue
-        recheck = _recheck(waiting, _others(waiting.record, records.values()), writer)
+        recheck = _recheck(waiting, _others(waiting.record, by_interview), writer)
         if recheck is not None:
             actions.append(recheck)
     return actions
@@ -196,11 +197,20 @@ def _recipient_of(record: DraftRecord, interview: Interview) -> Recipient:
     return next(found, Recipient(record.recipient_email, record.recipient_name))
 
 
-def _others(record: DraftRecord, records: Iterable[DraftRecord]) -> list[Recipient]:
+def _by_interview(records: Iterable[DraftRecord]) -> dict[InterviewId, list[DraftRecord]]:
+    """The records of each interview, gathered once rather than searched for each draft."""
+    found: dict[InterviewId, list[DraftRecord]] = {}
+    for record in records:
+        found.setdefault(record.key.interview, []).append(record)
+    return found
+
+
+def _others(
+    record: DraftRecord, by_interview: Mapping[InterviewId, list[DraftRecord]]
+) -> list[Recipient]:
     """The other interviewers of the same interview: a greeting must not name them."""
-    interview: InterviewId = record.key.interview
     return [
         Recipient(r.recipient_email, r.recipient_name)
-        for r in records
-        if r.key.interview == interview and r.key != record.key
+        for r in by_interview.get(record.key.interview, [])
+        if r.key != record.key
     ]

@@ -16,6 +16,7 @@ from typing import Any
 from daemon.core.checkins import answered, still_owed
 from daemon.core.deadline import describe_time_left
 from daemon.core.model import (
+    NOT_FOUND_AFTER_REBUILD,
     Candidate,
     Delivered,
     DraftKey,
@@ -203,7 +204,7 @@ def render_candidates(candidates: Iterable[Candidate], zone: tzinfo | None = Non
         blocks.append(
             "\n".join(
                 [
-                    f"[possibly an interview] {c.title}   ended {when(c.ended_at, zone)}",
+                    f"[{_question(c)}] {c.title}   ended {when(c.ended_at, zone)}",
                     f"    why: {c.reason}",
                     f"    followup track {c.ref.short}    drafts its notes (to {who})",
                     f"    followup ignore {c.ref.short}   if it was not an interview",
@@ -211,6 +212,11 @@ def render_candidates(candidates: Iterable[Candidate], zone: tzinfo | None = Non
             )
         )
     return "\n\n".join(blocks)
+
+
+def _question(candidate: Candidate) -> str:
+    lost = candidate.reason == NOT_FOUND_AFTER_REBUILD
+    return "no draft found" if lost else "possibly an interview"
 
 
 def candidate_json(candidate: Candidate, now: datetime, drafting: Drafting) -> list[dict[str, Any]]:
@@ -231,11 +237,11 @@ def candidate_json(candidate: Candidate, now: datetime, drafting: Drafting) -> l
             "recipient_email": recipient.email,
             "ended_at": candidate.ended_at.isoformat(),
             "deadline": deadline.isoformat(),
-            "state": "possible",
+            "state": "possible" if candidate.reason != NOT_FOUND_AFTER_REBUILD else "not-found",
             "stage": (Urgency.OVERDUE if now >= deadline else _soon(deadline, now, hours)).value,
             "seconds_left": int((deadline - now).total_seconds()),
             "draft": "",
-            "problems": [f"possibly an interview: {candidate.reason}"],
+            "problems": [f"{_question(candidate)}: {candidate.reason}"],
             "last_error": "",
             "purpose": Purpose.THANKS.value,
             "late": False,

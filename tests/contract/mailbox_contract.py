@@ -95,6 +95,10 @@ def make_reminder(to: str, subject: str = "Reminder: thank José by 18:00") -> E
 
 
 class MailboxContract(abc.ABC):
+    # Whether `user_sends` keeps the draft's Message-ID on the sent copy (mail clients
+    # differ; the Gmail harness takes the harder case, a new one).
+    sending_keeps_the_message_id = True
+
     """Tests any `Mailbox` must pass; subclasses provide the fixture and the hooks."""
 
     shows_draft_text = True  # False where `read_draft` may give versions only
@@ -428,3 +432,32 @@ class MailboxContract(abc.ABC):
         assert isinstance(thread, str)
         assert mailbox.send_to_self(make_reminder(own), thread) == thread
         assert len(self.read_self_mail()) == 2
+
+    def test_a_delivered_reminder_is_found_by_its_message_id(self, mailbox: Mailbox) -> None:
+        reminder = make_reminder(self.own_address())
+        assert mailbox.find_self_mail(reminder["Message-ID"]) is None
+        thread = mailbox.send_to_self(reminder)
+        assert mailbox.find_self_mail(reminder["Message-ID"]) == thread
+        assert mailbox.find_self_mail("<never.sent@example.com>") is None
+
+    # --- the daemon's own marks, to rebuild a lost ledger -------------------------------------
+
+    def test_the_daemons_messages_are_found_wherever_they_are(self, mailbox: Mailbox) -> None:
+        waiting = make_message(message_id="<followup.waiting@example.com>")
+        sent = make_message(
+            to=ANNA, subject="Thanks, Anna", message_id="<followup.sent@example.com>"
+        )
+        deleted = make_message(subject="Thanks again", message_id="<followup.gone@example.com>")
+        self.create(mailbox, waiting)
+        self.user_sends(self.create(mailbox, sent))
+        mailbox.delete_draft(self.create(mailbox, deleted).ref)
+        self.create(mailbox, make_message(message_id="<someone.else@example.com>"))
+        reminder = make_reminder(self.own_address())
+        del reminder["Message-ID"]
+        reminder["Message-ID"] = "<followup.remind.x@example.com>"
+        mailbox.send_to_self(reminder)
+        found = mailbox.daemon_messages("<followup.")
+        assert {"<followup.waiting@example.com>", "<followup.remind.x@example.com>"} <= found
+        # Where sending gives the note a new Message-ID, its mark is gone with it.
+        assert ("<followup.sent@example.com>" in found) is self.sending_keeps_the_message_id
+        assert "<someone.else@example.com>" not in found

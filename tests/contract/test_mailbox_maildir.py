@@ -5,9 +5,11 @@ from __future__ import annotations
 import email.policy
 import errno
 import hashlib
+import logging
 import mailbox as stdlib_mailbox
 import os
 import stat
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -905,3 +907,155 @@ def test_a_client_renaming_the_draft_during_a_replace_leaves_one_draft(
     assert _only_file(drafts / "cur") == renamed
     assert renamed.read_bytes() == before
     assert list((drafts / "tmp").iterdir()) == []
+
+
+# --- a large folder: listed once while it is unchanged, each file read once ---------------
+
+
+def _settle(maildir: Path, *files: Path) -> None:
+    """Date new/ and cur/ (and `files`) an hour back, as a folder nobody touched lately."""
+    past = time.time() - 3600
+    for path in (maildir / "new", maildir / "cur", *files):
+        os.utime(path, (past, past))
+
+
+def test_a_settled_folder_follows_a_client_renaming_moving_and_deleting_the_draft(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    draft = _created(box, make_message())
+    _settle(drafts)
+    assert box.draft_state(draft) is DraftState.PENDING  # the folder is listed and kept
+    seen = drafts / "cur" / f"{draft.ref}:2,DS"
+    Path(box.draft_link(draft.ref)).rename(seen)
+    assert box.draft_link(draft.ref) == str(seen)
+    _settle(drafts)
+    moved = drafts / "new" / draft.ref
+    seen.rename(moved)
+    assert box.draft_state(draft) is DraftState.PENDING
+    assert box.draft_link(draft.ref) == str(moved)
+    moved.unlink()
+    assert box.draft_state(draft) is DraftState.DELETED
+
+
+def test_a_rename_the_folder_times_do_not_show_is_followed_all_the_same(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    draft = _created(box, make_message())
+    _settle(drafts)
+    before = (drafts / "cur").stat()
+    later = MaildirMailbox(drafts)  # the next run: it lists the folder, and keeps the listing
+    assert later.read_draft(draft.ref) is not None
+    renamed = drafts / "cur" / f"{draft.ref}:2,DFS"
+    Path(later.draft_link(draft.ref)).rename(renamed)
+    # A file system keeping times in whole seconds can leave the folder's time as it was.
+    os.utime(drafts / "cur", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert later.draft_link(draft.ref) == str(renamed)
+    assert later.draft_state(draft) is DraftState.PENDING
+
+
+def test_a_draft_is_read_again_once_its_file_changed(box: MaildirMailbox, drafts: Path) -> None:
+    message = make_message(body="Erste Fassung.\n")
+    ref = box.create_draft(message)
+    path = Path(box.draft_link(ref))
+    _settle(drafts, path)
+    first = box.read_draft(ref)
+    assert first is not None and first.text is not None
+    assert first.text.body == "Erste Fassung.\n"
+    # A tool that writes the file in place, against the Maildir rules.
+    path.write_bytes(make_message(body="An Ort und Stelle geändert.\n").as_bytes())
+    edited = box.read_draft(ref)
+    assert edited is not None and edited.text is not None and edited.version != first.version
+    assert edited.text.body == "An Ort und Stelle geändert.\n"
+    box.replace_draft(ref, make_message(body="Neu geschrieben.\n"))
+    rewritten = box.read_draft(ref)
+    assert rewritten is not None and rewritten.text is not None
+    assert rewritten.text.body == "Neu geschrieben.\n"
+    assert box.draft_version(ref) == rewritten.version
+
+
+def test_mail_arriving_in_settled_folders_is_seen(
+    box: MaildirMailbox, drafts: Path, sent: Path, inbox: Path
+) -> None:
+    draft = _created(box, make_message())
+    _deliver(inbox, _reply(JOSE.addr_spec, in_reply_to="<another-note@example.com>"))
+    _write_sent(sent, "earlier.client", make_message(subject="Something else").as_bytes())
+    _settle(inbox)
+    _settle(sent)
+    assert box.has_reply(NOTE, JOSE.addr_spec) is False
+    assert box.sent_note(draft) is None
+    _deliver(inbox, _reply(JOSE.addr_spec, in_reply_to=NOTE.message_id))
+    assert box.has_reply(NOTE, JOSE.addr_spec) is True
+    path = Path(box.draft_link(draft.ref))
+    _write_sent(sent, f"sent-{draft.ref}", path.read_bytes())
+    path.unlink()
+    assert box.draft_state(draft) is DraftState.SENT
+    note = box.sent_note(draft)
+    assert note is not None and note.message_id == draft.message_id
+
+
+def test_mail_arriving_within_the_time_step_of_the_last_change_is_seen(
+    box: MaildirMailbox, inbox: Path
+) -> None:
+    _deliver(inbox, _reply(JOSE.addr_spec, in_reply_to="<another-note@example.com>"))
+    assert box.has_reply(NOTE, JOSE.addr_spec) is False  # listed just after a change
+    before = (inbox / "new").stat()
+    _deliver(inbox, _reply(JOSE.addr_spec, in_reply_to=NOTE.message_id))
+    # On a file system keeping times in whole seconds, new/ keeps the time it had.
+    os.utime(inbox / "new", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert box.has_reply(NOTE, JOSE.addr_spec) is True
+
+
+# --- what killed runs leave in tmp/ -------------------------------------------------------
+
+# A name as `_new_key` gives them: the daemon's own.
+OWN = "1796000000.M123456P4242Q{n}R0123456789abcdef.host"
+
+
+def _left_in(folder: Path, name: str, hours_ago: float) -> Path:
+    """A half-written file a run killed `hours_ago` left behind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(b"Subject: half of a dra")
+    past = time.time() - hours_ago * 3600
+    os.utime(path, (past, past))
+    return path
+
+
+def test_the_first_write_of_a_cycle_removes_what_killed_runs_left_in_tmp(
+    box: MaildirMailbox, drafts: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    stale = _left_in(drafts / "tmp", OWN.format(n=1), hours_ago=37)
+    young = _left_in(drafts / "tmp", OWN.format(n=2), hours_ago=35)
+    foreign = _left_in(drafts / "tmp", "1796000000.12345_1.otherclient", hours_ago=37)
+    in_new = _left_in(drafts / "new", OWN.format(n=3), hours_ago=37)
+    in_cur = _left_in(drafts / "cur", OWN.format(n=4) + ":2,D", hours_ago=37)
+    caplog.set_level(logging.INFO, logger="connectors.maildir")
+    box.check_ready()
+    box.create_draft(make_message())
+    assert not stale.exists()
+    assert young.exists() and foreign.exists() and in_new.exists() and in_cur.exists()
+    assert f"removed 1 file(s) interrupted runs left in {drafts / 'tmp'}" in caplog.messages
+
+
+def test_tmp_is_cleaned_once_a_cycle_and_never_by_reading(
+    box: MaildirMailbox, drafts: Path
+) -> None:
+    first = _left_in(drafts / "tmp", OWN.format(n=1), hours_ago=40)
+    draft = _created(box, make_message())
+    assert not first.exists()
+    second = _left_in(drafts / "tmp", OWN.format(n=2), hours_ago=40)
+    box.create_draft(make_message())  # the same cycle: its tmp/ was cleaned already
+    assert second.exists()
+    box.check_ready()  # the next cycle, which only reads (a dry run, say)
+    assert box.draft_state(draft) is DraftState.PENDING
+    assert box.read_draft(draft.ref) is not None and box.find_draft("<x@example.com>") is None
+    box.draft_link(draft.ref)
+    assert second.exists()
+    box.replace_draft(draft.ref, make_message(body="Neu.\n"))  # its first write
+    assert not second.exists()
+
+
+def test_a_reminder_cleans_the_inbox_tmp(box: MaildirMailbox, inbox: Path) -> None:
+    stale = _left_in(inbox / "tmp", OWN.format(n=1), hours_ago=40)
+    box.send_to_self(make_reminder("kim@example.com"))
+    assert not stale.exists()

@@ -44,6 +44,8 @@ class TestGmailContract(MailboxContract):
         self.fake = google_fake
         return GmailMailbox(session_for(google_fake, signed_in(google_fake, tmp_path)))
 
+    sending_keeps_the_message_id = False
+
     def user_sends(self, draft: CreatedDraft) -> None:
         # Gmail may give the sent message a new Message-ID: the harder case.
         sent = self.fake.user_sends_draft(_draft_id(draft.ref), new_message_id_header=True)
