@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import ipaddress
 import os
 import re
 import tomllib
@@ -59,6 +60,8 @@ class CalendarKind(enum.StrEnum):
 
     ICS = "ics"
     GOOGLE = "google"
+    VDIR = "vdir"
+    CALDAV = "caldav"
 
 
 class MailboxKind(enum.StrEnum):
@@ -66,32 +69,77 @@ class MailboxKind(enum.StrEnum):
 
     MAILDIR = "maildir"
     GMAIL = "gmail"
+    IMAP = "imap"
+
+
+class Tls(enum.StrEnum):
+    """How a connection to a mail server is protected."""
+
+    IMPLICIT = "implicit"
+    STARTTLS = "starttls"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who to sign in as and where the password comes from: a command that prints it
+    (`pass show …`), an environment variable, or the system keyring. Never the file."""
+
+    username: str = ""
+    password_command: tuple[str, ...] = ()
+    password_env: str = ""
+    keyring_service: str = ""
+
+    @property
+    def has_password(self) -> bool:
+        """Whether a password source is configured."""
+        return bool(self.password_command or self.password_env or self.keyring_service)
 
 
 @dataclass(frozen=True)
 class CalendarSettings:
-    """One calendar to read: an ICS file or URL, or a Google calendar."""
+    """One calendar to read: an ICS file or URL, a vdir folder, a CalDAV calendar, or a
+    Google calendar."""
 
     kind: CalendarKind
     name: str
     path: Path | None = None
     url: str | None = None
     calendar_id: str = "primary"
+    credentials: Credentials = field(default_factory=Credentials)
+    ca_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    """`[drafts]` of kind imap: the server, how it is protected, who signs in, and the
+    folders when the server does not mark them with special-use flags."""
+
+    host: str
+    port: int
+    tls: Tls
+    credentials: Credentials
+    ca_file: Path | None = None
+    drafts_folder: str = ""
+    sent_folder: str = ""
+    inbox_folder: str = "INBOX"
 
 
 @dataclass(frozen=True)
 class DraftsSettings:
-    """Where drafts go: a Maildir (with optional Sent and inbox folders) or Gmail."""
+    """Where drafts go: a Maildir (with optional Sent and inbox folders), Gmail, or an IMAP
+    account."""
 
     kind: MailboxKind
     path: Path | None = None
     sent_path: Path | None = None
     inbox_path: Path | None = None
+    imap: ImapSettings | None = None
 
     @property
     def sees_replies(self) -> bool:
         """Whether replies (and reminder mails) can reach a folder the daemon reads."""
-        return self.kind is MailboxKind.GMAIL or self.inbox_path is not None
+        return self.kind is not MailboxKind.MAILDIR or self.inbox_path is not None
 
 
 @dataclass(frozen=True)
@@ -233,6 +281,8 @@ def _read_config(path: Path, source: str) -> str:
         raise ConfigError(source, [f"cannot read the file: not UTF-8 text ({error})"]) from None
 
 
+_PASSWORD_SOURCES = ("password_command", "password_env", "keyring_service")
+_CREDENTIAL_KEYS = {"username", *_PASSWORD_SOURCES}
 _TABLES = {"you", "calendar", "drafts", "interviews", "deadline", "state", "google", "notes"}
 _TABLES |= {"promises"}
 
@@ -303,19 +353,79 @@ def _calendars(check: _Checker, raw: Any) -> tuple[CalendarSettings, ...]:
     return tuple(_calendar(check, table, f"calendar[{i}]") for i, table in enumerate(raw))
 
 
+_CALENDAR_KEYS = {"kind", "name", "path", "url", "calendar_id", "ca_file", *_CREDENTIAL_KEYS}
+
+
 def _calendar(check: _Checker, table: Mapping[str, Any], where: str) -> CalendarSettings:
-    check.unknown_keys(table, where + ".", {"kind", "name", "path", "url", "calendar_id"})
+    check.unknown_keys(table, where + ".", _CALENDAR_KEYS)
     kind = check.choice(table, f"{where}.kind", CalendarKind)
     path = check.path(table, f"{where}.path")
     url = check.string(table, f"{where}.url")
     calendar_id = check.string(table, f"{where}.calendar_id") or CalendarSettings.calendar_id
     if kind is CalendarKind.ICS and (path is None) == (not url):
         check.problem(where, "an ics calendar needs exactly one of path or url")
-    if url and not url.startswith(("https://", "webcal://")):
+    if kind is CalendarKind.VDIR and path is None:
+        check.problem(f"{where}.path", "a vdir calendar needs the path of its folder")
+    if kind is CalendarKind.CALDAV:
+        _check_caldav_url(check, url, f"{where}.url")
+    elif url and not url.startswith(("https://", "webcal://")):
         check.problem(f"{where}.url", "expected an https:// (or webcal://) address")
+    credentials = _credentials(check, table, where, needs_username=False)
     name = check.string(table, f"{where}.name") or _default_name(kind, path, url, calendar_id)
     # A kind that was refused is a problem already: these settings are never used.
-    return CalendarSettings(kind or CalendarKind.ICS, name, path, url or None, calendar_id)
+    return CalendarSettings(
+        kind or CalendarKind.ICS,
+        name,
+        path,
+        url or None,
+        calendar_id,
+        credentials,
+        check.path(table, f"{where}.ca_file"),
+    )
+
+
+def _check_caldav_url(check: _Checker, url: str, key: str) -> None:
+    if not url:
+        check.problem(key, "a caldav calendar needs the address of the calendar or its server")
+    elif url.startswith("http://"):
+        if not is_loopback(_host(url)):
+            check.problem(key, "plain http:// is refused except on this computer; use https://")
+    elif not url.startswith("https://"):
+        check.problem(key, "expected an https:// address")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this computer, where an unencrypted connection leaks nothing."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _credentials(
+    check: _Checker, table: Mapping[str, Any], where: str, *, needs_username: bool
+) -> Credentials:
+    """`username` and at most one password source; the password itself is never accepted."""
+    credentials = Credentials(
+        check.string(table, f"{where}.username"),
+        tuple(check.string_list(table, f"{where}.password_command")),
+        check.string(table, f"{where}.password_env"),
+        check.string(table, f"{where}.keyring_service"),
+    )
+    sources = [k for k in _PASSWORD_SOURCES if table.get(k)]
+    if len(sources) > 1:
+        check.problem(where, f"give one password source, not {' and '.join(sources)}")
+    if needs_username and not credentials.username:
+        check.problem(f"{where}.username", "required: the account to sign in as")
+    if credentials.username and not sources:
+        check.problem(
+            where, "needs password_command, password_env or keyring_service for the password"
+        )
+    if sources and not credentials.username and not needs_username:
+        check.problem(f"{where}.username", "required with a password source")
+    return credentials
 
 
 def _default_name(kind: CalendarKind | None, path: Path | None, url: str, calendar_id: str) -> str:
@@ -326,10 +436,11 @@ def _default_name(kind: CalendarKind | None, path: Path | None, url: str, calend
     """
     if kind is CalendarKind.GOOGLE:
         return f"google:{calendar_id}"
+    prefix = kind.value if kind in (CalendarKind.VDIR, CalendarKind.CALDAV) else "ics"
     if url:
         digest = hashlib.sha256(url.encode()).hexdigest()[:12]
-        return f"ics:{_host(url)}#{digest}"
-    return f"ics:{path}"
+        return f"{prefix}:{_host(url)}#{digest}"
+    return f"{prefix}:{path}"
 
 
 def _host(url: str) -> str:
@@ -339,14 +450,38 @@ def _host(url: str) -> str:
         return "calendar"
 
 
+_IMAP_KEYS = {"host", "port", "tls", "ca_file", "drafts_folder", "sent_folder", "inbox_folder"}
+_IMAP_KEYS |= _CREDENTIAL_KEYS
+
+
 def _drafts(check: _Checker, table: Mapping[str, Any]) -> DraftsSettings:
-    check.unknown_keys(table, "drafts.", {"kind", "path", "sent_path", "inbox_path"})
+    check.unknown_keys(table, "drafts.", {"kind", "path", "sent_path", "inbox_path", *_IMAP_KEYS})
     kind = check.choice(table, "drafts.kind", MailboxKind)
+    if kind is MailboxKind.IMAP:
+        return DraftsSettings(kind, imap=_imap(check, table))
     path = check.path(table, "drafts.path")
     if kind is MailboxKind.MAILDIR and path is None:
         check.problem("drafts.path", "a maildir needs the path of its Drafts folder")
     sent, inbox = check.path(table, "drafts.sent_path"), check.path(table, "drafts.inbox_path")
     return DraftsSettings(kind or MailboxKind.MAILDIR, path, sent, inbox)
+
+
+def _imap(check: _Checker, table: Mapping[str, Any]) -> ImapSettings:
+    host = check.string(table, "drafts.host", required=True)
+    tls = check.choice(table, "drafts.tls", Tls) if "tls" in table else Tls.IMPLICIT
+    if tls is Tls.NONE and host and not is_loopback(host):
+        check.problem("drafts.tls", '"none" is refused except on this computer; use "implicit"')
+    default_port = 993 if tls is Tls.IMPLICIT else 143
+    return ImapSettings(
+        host=host,
+        port=int(check.number(table, "drafts.port", default_port, 1, 65535)),
+        tls=tls or Tls.IMPLICIT,
+        credentials=_credentials(check, table, "drafts", needs_username=True),
+        ca_file=check.path(table, "drafts.ca_file"),
+        drafts_folder=check.string(table, "drafts.drafts_folder"),
+        sent_folder=check.string(table, "drafts.sent_folder"),
+        inbox_folder=check.string(table, "drafts.inbox_folder") or ImapSettings.inbox_folder,
+    )
 
 
 def _interviews(check: _Checker, table: Mapping[str, Any]) -> InterviewSettings:

@@ -1,0 +1,69 @@
+"""Passwords from a command, the environment or the keyring, and never in a message."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from daemon.config import Credentials
+from daemon.core.protocols import ConnectorError
+from daemon.passwords import password_getter
+
+SECRET = "correct horse battery staple"
+
+
+def command(code: str) -> tuple[str, ...]:
+    return (sys.executable, "-c", code)
+
+
+def test_a_command_gives_its_first_line_each_time_it_is_asked(tmp_path):
+    store = tmp_path / "store"
+    store.write_text(f"{SECRET}\nuser: alex\n")
+    get = password_getter(
+        Credentials("alex", password_command=command(f"print(open({str(store)!r}).read())")),
+        "the IMAP account",
+    )
+    assert get() == SECRET
+    store.write_text("rotated\n")
+    assert get() == "rotated"  # asked again at each sign-in, never cached
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (
+            # The secret is spelt backwards so that only its output, not the command, holds it.
+            f"import sys; print({SECRET[::-1]!r}[::-1]); "
+            "sys.stderr.write('gpg: decryption failed'); sys.exit(2)",
+            "failed with exit 2: gpg: decryption failed",
+        ),
+        ("pass", "printed nothing"),
+    ],
+)
+def test_a_failing_command_says_why_without_what_it_printed(code, expected):
+    get = password_getter(Credentials("alex", password_command=command(code)), "the calendar")
+    with pytest.raises(ConnectorError) as raised:
+        get()
+    assert expected in str(raised.value)
+    assert "the password command for the calendar" in str(raised.value)
+    assert SECRET not in str(raised.value)
+
+
+def test_a_missing_command_is_named():
+    get = password_getter(Credentials("a", password_command=("no-such-pass-tool",)), "IMAP")
+    with pytest.raises(ConnectorError, match="not found: no-such-pass-tool"):
+        get()
+
+
+def test_the_environment_is_read_when_asked(monkeypatch):
+    get = password_getter(Credentials("a", password_env="FOLLOWUP_TEST_PW"), "IMAP")
+    monkeypatch.delenv("FOLLOWUP_TEST_PW", raising=False)
+    with pytest.raises(ConnectorError, match=r"\$FOLLOWUP_TEST_PW, which is not set"):
+        get()
+    monkeypatch.setenv("FOLLOWUP_TEST_PW", SECRET)
+    assert get() == SECRET
+
+
+def test_no_source_means_no_password():
+    assert password_getter(Credentials(), "a public calendar")() == ""
