@@ -335,7 +335,8 @@ def _unknown_tzid() -> bytes:
     )
 
 
-def _zone(tzid: str) -> str:
+def vtimezone(tzid: str) -> str:
+    """A VTIMEZONE of central European rules under the name `tzid`."""
     return "\r\n".join(
         [
             "BEGIN:VTIMEZONE",
@@ -367,7 +368,7 @@ def _one_broken_tzid() -> bytes:
         "zoned@m", "DTSTART;TZID=Zone/3:20261125T100000", start="", end="20261125T100000Z"
     )
     meetings = _meetings(4_000, WINDOW[0], timedelta(minutes=1))
-    return with_good(*(_zone(f"Zone/{n}") for n in range(8)), broken, zoned, *meetings)
+    return with_good(*(vtimezone(f"Zone/{n}") for n in range(8)), broken, zoned, *meetings)
 
 
 def _impossible_rules() -> bytes:

@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from calendar_mutants import GOOD, GOOD_UID, WINDOW, google_item
+from calendar_mutants import GOOD, GOOD_UID, WINDOW, google_item, vtimezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_calendar_mutants import google
@@ -154,19 +154,7 @@ def vevents(draw: st.DrawFn) -> str:
     return "\r\n".join(["BEGIN:VEVENT", f"UID:{uid}", *times, *rules, *lines, end]).strip()
 
 
-BERLIN = "\r\n".join(
-    [
-        "BEGIN:VTIMEZONE",
-        "TZID:Europe/Berlin",
-        "BEGIN:STANDARD",
-        "DTSTART:19701025T030000",
-        "TZOFFSETFROM:+0200",
-        "TZOFFSETTO:+0100",
-        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-        "END:STANDARD",
-        "END:VTIMEZONE",
-    ]
-)
+BERLIN = vtimezone("Europe/Berlin")
 
 
 @st.composite

@@ -24,3 +24,20 @@ def session_for(fake: GoogleFake, store: TokenStore, **options: object) -> Googl
     endpoints = Endpoints(fake.gmail_endpoint, fake.calendar_endpoint, fake.token_uri)
     options.setdefault("sleep", lambda _seconds: None)
     return GoogleSession(store, endpoints, **options)  # type: ignore[arg-type]
+
+
+def google_config(fake: GoogleFake, folder: Path, store: TokenStore, extra: str = "") -> Path:
+    """A configuration reading the fake's calendar into the fake's Gmail, state in `folder`;
+    `extra` adds tables (e.g. `[deadline]`)."""
+    config = folder / "config.toml"
+    config.write_text(
+        '[you]\nname = "Alex Rivera"\nemail = "me@example.com"\n\n'
+        '[[calendar]]\nkind = "google"\n\n[drafts]\nkind = "gmail"\n\n'
+        f'{extra}[state]\ndir = "state"\n\n'
+        f'[google]\ntoken_file = "{store.path}"\n'
+        f'gmail_endpoint = "{fake.gmail_endpoint}"\n'
+        f'calendar_endpoint = "{fake.calendar_endpoint}"\n'
+        f'token_uri = "{fake.token_uri}"\n',
+        encoding="utf-8",
+    )
+    return config

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from google_support import session_for, signed_in
+from google_support import google_config, session_for, signed_in
 
 from connectors.google_auth import TokenStore, scopes_for
 from connectors.google_calendar import GoogleCalendar
@@ -64,17 +64,7 @@ def interview(fake) -> None:
 @pytest.fixture
 def setup(google_fake, tmp_path):
     store = signed_in(google_fake, tmp_path)
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[you]\nname = "Alex Rivera"\nemail = "me@example.com"\n\n'
-        '[[calendar]]\nkind = "google"\n\n[drafts]\nkind = "gmail"\n\n'
-        '[state]\ndir = "state"\n\n'
-        f'[google]\ntoken_file = "{store.path}"\n'
-        f'gmail_endpoint = "{google_fake.gmail_endpoint}"\n'
-        f'calendar_endpoint = "{google_fake.calendar_endpoint}"\n'
-        f'token_uri = "{google_fake.token_uri}"\n',
-        encoding="utf-8",
-    )
+    config = google_config(google_fake, tmp_path, store)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_"))}
     env["HOME"] = str(tmp_path)
     interview(google_fake)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from google_fake import GoogleFake, isolated_network
-from google_support import signed_in
+from google_support import google_config, signed_in
 
 NOW = "2026-11-26T16:00:00+00:00"
 LATER = "2026-11-29T16:00:00+00:00"  # the interview is out of reach: its drafts fail
@@ -88,17 +88,7 @@ def interview(fake: GoogleFake) -> None:
 @pytest.fixture
 def setup(google_fake: GoogleFake, tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
     store = signed_in(google_fake, tmp_path)
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[you]\nname = "Alex Rivera"\nemail = "me@example.com"\n\n'
-        '[[calendar]]\nkind = "google"\n\n[drafts]\nkind = "gmail"\n\n'
-        '[state]\ndir = "state"\n\n'
-        f'[google]\ntoken_file = "{store.path}"\n'
-        f'gmail_endpoint = "{google_fake.gmail_endpoint}"\n'
-        f'calendar_endpoint = "{google_fake.calendar_endpoint}"\n'
-        f'token_uri = "{google_fake.token_uri}"\n',
-        encoding="utf-8",
-    )
+    config = google_config(google_fake, tmp_path, store)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_"))}
     env["HOME"] = str(tmp_path)
     interview(google_fake)

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from google_support import signed_in
+from google_support import google_config, signed_in
 
 pytestmark = pytest.mark.system
 
@@ -169,17 +169,7 @@ def test_killing_gmail_runs_anywhere_leaves_everything_exactly_once(google_fake,
             },
         )
     store = signed_in(google_fake, tmp_path)
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[you]\nname = "Alex Rivera"\nemail = "me@example.com"\n\n'
-        '[[calendar]]\nkind = "google"\n\n[drafts]\nkind = "gmail"\n\n'
-        '[deadline]\nquiet_hours = []\n\n[state]\ndir = "state"\n\n'
-        f'[google]\ntoken_file = "{store.path}"\n'
-        f'gmail_endpoint = "{google_fake.gmail_endpoint}"\n'
-        f'calendar_endpoint = "{google_fake.calendar_endpoint}"\n'
-        f'token_uri = "{google_fake.token_uri}"\n',
-        encoding="utf-8",
-    )
+    config = google_config(google_fake, tmp_path, store, "[deadline]\nquiet_hours = []\n\n")
     ended = torture(config, home)
     ids = Counter(m.message_id for m in google_fake.messages())
     assert_exactly_once(ids, ledger_of(config, home))
