@@ -222,7 +222,7 @@ def check(args: argparse.Namespace) -> int:
         settings,
         lambda: unit.service_state(unit.UnitFiles.for_user()),
         lambda calendar: _count_events(settings, calendar, now),
-        lambda: _gmail_identity(settings),
+        lambda: _mailbox_identity(settings),
     )
     for finding in findings:
         print(f"{'ok  ' if finding.ok else 'FAIL'} {finding.subject}: {finding.detail}")
@@ -240,10 +240,10 @@ def _count_events(settings: Settings, calendar: CalendarSettings, now: datetime)
     return sum(1 for _ in source.events(*health.calendar_window(now)))
 
 
-def _gmail_identity(settings: Settings) -> str:
-    from daemon.wiring import gmail_identity
+def _mailbox_identity(settings: Settings) -> str:
+    from daemon.wiring import mailbox_identity
 
-    return gmail_identity(settings)
+    return mailbox_identity(settings)
 
 
 def init(args: argparse.Namespace) -> int:

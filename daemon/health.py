@@ -6,8 +6,9 @@ service manager: calendar files that are gone, a Drafts path that is not a
 folder, a state directory that cannot be written, a service installed but not
 running. `thorough_checks(...)` also reads every calendar, writes and removes
 a file in the Drafts Maildir (or asks Gmail who is signed in and checks the
-permissions), and returns one `Finding` per check, for `followup check` to
-print. Nothing here changes the user's data.
+permissions, or signs in to the IMAP account and finds its folders), and
+returns one `Finding` per check, for `followup check` to print. Nothing here
+changes the user's data.
 """
 
 from __future__ import annotations
@@ -144,19 +145,22 @@ def thorough_checks(
     settings: Settings,
     service: ServiceState,
     read_calendar: Callable[[CalendarSettings], int],
-    check_gmail: Callable[[], str],
+    check_account: Callable[[], str],
 ) -> list[Finding]:
     """Every check of `followup check`, in the order a user would fix them.
 
     `read_calendar` reads one calendar over the coming days and returns how many
-    events it holds (raising `ConnectorError`); `check_gmail` returns the
-    signed-in address and what the sign-in allows (raising `ConnectorError`).
+    events it holds (raising `ConnectorError`); `check_account` signs in to the
+    mail account (Gmail, IMAP) and says who is signed in and what is used there
+    (raising `ConnectorError`).
     """
     findings = [_calendar_finding(c, read_calendar) for c in settings.calendars]
     if not settings.calendars:
         findings.append(Finding("calendars", False, "none configured", "add a [[calendar]]"))
     if settings.drafts.kind is MailboxKind.GMAIL:
-        findings.append(_gmail_finding(check_gmail))
+        findings.append(_gmail_finding(check_account))
+    elif settings.drafts.kind is MailboxKind.IMAP:
+        findings.append(_imap_finding(check_account))
     else:
         findings += _maildir_findings(settings)
     findings.append(_state_finding(settings.state_dir))
@@ -191,6 +195,15 @@ def _gmail_finding(check_gmail: Callable[[], str]) -> Finding:
     except ConnectorError as error:
         return Finding("Gmail", False, str(error), "run `followup auth`")
     return Finding("Gmail", True, who)
+
+
+def _imap_finding(check_imap: Callable[[], str]) -> Finding:
+    try:
+        who = check_imap()
+    except ConnectorError as error:
+        remedy = "check [drafts] host, port, tls, ca_file, username and the password source"
+        return Finding("IMAP account", False, str(error), remedy)
+    return Finding("IMAP account", True, who)
 
 
 def _maildir_findings(settings: Settings) -> list[Finding]:

@@ -221,6 +221,7 @@ def cycle_safely(
         # A bug must not stop the drafts of every other interview: log it fully, go on.
         log.exception("cycle failed unexpectedly")
     finally:
+        runtime.end_cycle()
         release_dictionary()
     return None
 

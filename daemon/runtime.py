@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from daemon.config import Settings
 from daemon.core.plan import Drafting
-from daemon.core.protocols import CalendarSource, Mailbox
+from daemon.core.protocols import CalendarSource, HoldsConnection, Mailbox
 from daemon.executor import Channels
 from daemon.ledger import Ledger
 
@@ -26,6 +26,13 @@ class Runtime:
     ledger: Ledger
     channels: Channels
 
+    def end_cycle(self) -> None:
+        """Close what connectors hold for one cycle (an IMAP connection): a daemon
+        asleep between cycles keeps nothing open that a server would time out."""
+        if isinstance(self.mailbox, HoldsConnection):
+            self.mailbox.close()
+
     def close(self) -> None:
-        """Release the ledger."""
+        """End the cycle's connections and release the ledger."""
+        self.end_cycle()
         self.ledger.close()

@@ -3,8 +3,9 @@
 `build_runtime(settings)` turns validated settings into a `Runtime`: the
 calendar sources, the mailbox, the ledger, the templates and rules, the
 reminder channels. Google's connectors (and Google's client libraries) are
-imported only when the configuration names a Google calendar or Gmail, so a
-daemon on ICS files and a Maildir never loads them. The Google sign-in of
+imported only when the configuration names a Google calendar or Gmail, and the
+IMAP connector (with its client library) only for an IMAP account, so a
+daemon on ICS files and a Maildir loads neither. The Google sign-in of
 `followup auth` is started from here too, so the command line never picks a
 connector itself.
 """
@@ -37,6 +38,7 @@ from daemon.templates import load_fulfilments, load_template, thank_you_template
 
 if TYPE_CHECKING:
     from connectors.google_api import Endpoints, GoogleSession
+    from connectors.imap import ImapMailbox
 
 
 def build_runtime(
@@ -204,11 +206,47 @@ def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:
         from connectors.gmail import GmailMailbox
 
         return GmailMailbox(google.session())
+    if drafts.kind is MailboxKind.IMAP:
+        return imap_mailbox(settings)
     if drafts.path is None:
         raise ConfigError("drafts", ["a maildir needs the path of its Drafts folder"])
     from connectors.maildir import MaildirMailbox
 
     return MaildirMailbox(drafts.path, drafts.sent_path, drafts.inbox_path)
+
+
+def imap_mailbox(settings: Settings) -> ImapMailbox:
+    """The IMAP account `[drafts]` names; its password is asked for at each sign-in."""
+    from connectors.imap import ImapAccount, ImapMailbox, Security
+    from daemon.passwords import password_getter
+
+    imap = settings.drafts.imap
+    if imap is None:
+        raise ConfigError("drafts", ["an imap mailbox needs its host"])
+    account = ImapAccount(
+        host=imap.host,
+        port=imap.port,
+        security=Security(imap.tls.value),
+        username=imap.credentials.username,
+        password=password_getter(imap.credentials, "the IMAP account"),
+        ca_file=imap.ca_file,
+        drafts_folder=imap.drafts_folder,
+        sent_folder=imap.sent_folder,
+        inbox_folder=imap.inbox_folder,
+    )
+    return ImapMailbox(account)
+
+
+def mailbox_identity(settings: Settings) -> str:
+    """Who is signed in to the mail account (Gmail or IMAP) and what is used there,
+    asked of the server; raises `ConnectorError` when it cannot be used."""
+    if settings.drafts.kind is MailboxKind.GMAIL:
+        return gmail_identity(settings)
+    mailbox = imap_mailbox(settings)
+    try:
+        return mailbox.describe()
+    finally:
+        mailbox.close()
 
 
 def gmail_identity(settings: Settings) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from daemon.core.model import CreatedDraft as CreatedDraft  # re-exported: part of the Mailbox seam
 from daemon.core.model import Event
@@ -85,6 +85,16 @@ class StoredDraft:
 
     version: str
     text: DraftText | None = None
+
+
+@runtime_checkable
+class HoldsConnection(Protocol):
+    """A connector that keeps a connection open for the length of a cycle (IMAP): the
+    runtime calls `close` when the cycle ends; the next call opens a new one."""
+
+    def close(self) -> None:
+        """End the connection, if one is open."""
+        ...
 
 
 class Mailbox(Protocol):
