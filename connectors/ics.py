@@ -148,10 +148,9 @@ class IcsCalendar:
         self._path = path
         self._url = None if url is None else _https_url(url)
         self._where = str(path) if self._url is None else _redact(self._url)
-        self._default_tz = default_tz
         self._timeout = timeout
         self._fetch: Fetch = fetch or _fetch_https
-        self._warned: set[str] = set()
+        self._reader = CalendarReader(name, default_tz=default_tz)
 
     @property
     def name(self) -> str:
@@ -177,11 +176,8 @@ class IcsCalendar:
 
     def _events(self, start: datetime, end: datetime) -> list[Event]:
         data = self._read()
-        budget = _Budget(self._where, _near(start, end))
-        found: list[Event] = []
-        for calendar in self._parse(data, budget):
-            found.extend(self._calendar_events(calendar, start, end, budget))
-        return sorted(found, key=lambda event: (event.start, event.uid))
+        document = Document(self._where, data)
+        return self._reader.events(self._where, [document], start, end, skip_broken=False)
 
     def _read(self) -> bytes:
         data = _read_file(self._path) if self._path is not None else self._download()
@@ -199,13 +195,105 @@ class IcsCalendar:
             reason = _fetch_failure(exc, self._timeout)
             raise ConnectorError(f"calendar {self._where}: download failed ({reason})") from None
 
+
+@dataclass(frozen=True)
+class Document:
+    """One iCalendar text to read, and where it came from (a file, a URL) for messages."""
+
+    where: str
+    data: bytes
+
+
+class CalendarReader:
+    """Reads iCalendar documents into `Event`s within the `MAX_` limits: the reading half of
+    `IcsCalendar`, for connectors that fetch a calendar's documents their own way.
+
+    The documents of one call share the limits of one calendar (their total size
+    counts against `MAX_CALENDAR_BYTES`). A problem is warned about once, then
+    only logged at debug level: the daemon reads the same calendar every few minutes.
+    """
+
+    def __init__(
+        self, name: str, *, default_tz: tzinfo | None = None, calendar_zone: tzinfo | None = None
+    ) -> None:
+        """`default_tz` is the zone of floating times (None: the system's); `calendar_zone`,
+        when given, is the calendar's own zone, which floating and UTC times are shown in
+        (as X-WR-TIMEZONE says, which it overrides)."""
+        self.name = name
+        self.default_tz = default_tz
+        self.calendar_zone = calendar_zone
+        self._warned: set[str] = set()
+
+    def events(
+        self,
+        where: str,
+        documents: Iterable[Document],
+        start: datetime,
+        end: datetime,
+        *,
+        skip_broken: bool,
+    ) -> list[Event]:
+        """Timed occurrences in the documents overlapping [start, end), sorted by start.
+
+        `where` names the calendar in the errors about all of it. With
+        `skip_broken` a document that cannot be read is logged and skipped,
+        otherwise it raises `ConnectorError`; passing a limit of the whole
+        calendar raises `OverBudgetError` either way.
+        """
+        budget = _Budget(where, _near(start, end))
+        found: list[Event] = []
+        for document in documents:
+            budget.check_time()
+            budget.read(len(document.data))
+            try:
+                found.extend(
+                    _DocumentReader(self, document.where).events(document, start, end, budget)
+                )
+            except OverBudgetError:
+                raise
+            except Exception as exc:  # a stranger's file may break anything; the others still count
+                if not skip_broken:
+                    raise
+                log.debug("reading %s failed", document.where, exc_info=exc)
+                reason = one_line(str(exc), 160) or type(exc).__name__
+                self.warn("calendar %s: skipping %s: %s", where, document.where, reason)
+        return sorted(found, key=lambda event: (event.start, event.uid))
+
+    def warn(self, message: str, *args: object) -> None:
+        """Warn once per problem; the daemon re-reads the calendar every few minutes."""
+        key = message % args
+        level = logging.DEBUG if key in self._warned else logging.WARNING
+        self._warned.add(key)
+        log.log(level, message, *args)
+
+
+class _DocumentReader:
+    """Reads one document of a calendar: its VCALENDARs, their time zones and events."""
+
+    def __init__(self, reader: CalendarReader, where: str) -> None:
+        self._name = reader.name
+        self._where = where
+        self._default_tz = reader.default_tz
+        self._zone = reader.calendar_zone
+        self._warn = reader.warn
+
+    def events(
+        self, document: Document, start: datetime, end: datetime, budget: _Budget
+    ) -> list[Event]:
+        """The document's occurrences in [start, end), in no order."""
+        found: list[Event] = []
+        for calendar in self._parse(document.data, budget):
+            found.extend(self._calendar_events(calendar, start, end, budget))
+        return found
+
     def _parse(self, data: bytes, budget: _Budget) -> list[icalendar.Component]:
         """The VCALENDARs in `data` (some feeds concatenate several), each holding only
         what can matter: its events near the window, its series and its time zones."""
         calendars = self._split(_as_utf8_document(data, self._not_icalendar), budget)
         if not calendars:
             raise self._not_icalendar(data, " (no VCALENDAR)")
-        return [self._parse_calendar(calendar, budget) for calendar in calendars]
+        # A calendar without an event near the window has nothing to say: not parsed at all.
+        return [self._parse_calendar(calendar, budget) for calendar in calendars if calendar.events]
 
     def _split(self, data: bytes, budget: _Budget) -> list[_CalendarText]:
         splitter = _Splitter(self._where, self._warn, budget)
@@ -270,7 +358,9 @@ class IcsCalendar:
     def _calendar_events(
         self, calendar: icalendar.Component, start: datetime, end: datetime, budget: _Budget
     ) -> list[Event]:
-        zones = _Zones(self._calendar_zone(calendar), self._default_tz or local_zone())
+        zones = _Zones(
+            self._zone or self._calendar_zone(calendar), self._default_tz or local_zone()
+        )
         timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
         screened: list[icalendar.Component] = []
         for component in _events_in(calendar):
@@ -428,13 +518,6 @@ class IcsCalendar:
             status=_STATUSES.get(_text(occurrence, "STATUS").upper(), EventStatus.CONFIRMED),
         )
 
-    def _warn(self, message: str, *args: object) -> None:
-        """Warn once per problem; the daemon re-reads the calendar every few minutes."""
-        key = message % args
-        level = logging.DEBUG if key in self._warned else logging.WARNING
-        self._warned.add(key)
-        log.log(level, message, *args)
-
 
 class _Zones:
     """Where floating times live, and the zone UTC times are shown in (X-WR-TIMEZONE)."""
@@ -473,6 +556,14 @@ class _Budget:
         self._steps = 0
         self._parsed = 0
         self._values = 0
+        self._read = 0
+
+    def read(self, size: int) -> None:
+        """Count `size` more bytes of documents read; raise `OverBudgetError` past
+        `MAX_CALENDAR_BYTES`."""
+        self._read += size
+        if self._read > MAX_CALENDAR_BYTES:
+            raise self._over(f"it is larger than {MAX_CALENDAR_BYTES // 2**20} MiB")
 
     def check_time(self) -> None:
         """Raise `OverBudgetError` once the read has taken longer than `MAX_READ_SECONDS`."""
