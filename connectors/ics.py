@@ -180,7 +180,7 @@ class IcsCalendar:
         return self._reader.events(self._where, [document], start, end, skip_broken=False)
 
     def _read(self) -> bytes:
-        data = _read_file(self._path) if self._path is not None else self._download()
+        data = read_calendar_file(self._path) if self._path is not None else self._download()
         if len(data) > MAX_CALENDAR_BYTES:
             raise ConnectorError(
                 f"calendar {self._where}: larger than {MAX_CALENDAR_BYTES // 2**20} MiB, refused"
@@ -668,6 +668,10 @@ class _Splitter:
         self._stack: list[str] = []  # the open components, outermost first
         self._deeper = 0  # components open beyond MAX_NESTING, counted only
         self._component: _Component | None = None
+        # The header and zones of the calendar being read are charged to the budget with its
+        # first event kept: a calendar of nothing near the window (one of thousands of vdir
+        # files) is never parsed, so it costs nothing.
+        self._owed = (0, 0)
 
     def feed(self, line: bytes) -> None:
         """Take the next content line (folds included, as in the file)."""
@@ -680,7 +684,7 @@ class _Splitter:
         elif self._component is not None:
             self._property(name, line)
         elif self._stack == ["VCALENDAR"] and name in _HEADER:
-            self._budget.keep(len(line), 1)
+            self._charge(len(line), 1)
             self._calendars[-1].header.append(_as_utf8(line))
 
     def finish(self) -> list[_CalendarText]:
@@ -700,6 +704,7 @@ class _Splitter:
         self._stack.append(kind)
         if self._stack == ["VCALENDAR"]:
             self._calendars.append(_CalendarText())
+            self._owed = (0, 0)
         elif len(self._stack) == 2 and self._stack[0] == "VCALENDAR":
             self._component = _Component(kind)
         if self._component is not None:
@@ -759,15 +764,23 @@ class _Splitter:
             if component.problem:
                 self._skip("time zone", component)
             else:
-                self._budget.keep(component.size, component.values)
+                self._charge(component.size, component.values)
                 calendar.zones.append(component.lines)
         elif component.name == "VEVENT":
             if component.problem:
                 self._skip("event", component)
             elif self._may_matter(component):
-                self._budget.keep(component.size, component.values)
                 calendar.events.append(component.lines)
+                self._charge(component.size, component.values)
                 self._note_guests(component)
+
+    def _charge(self, size: int, values: int) -> None:
+        """Charge what is kept to the budget, or owe it until the calendar has an event."""
+        size, values = size + self._owed[0], values + self._owed[1]
+        if self._calendars[-1].events:
+            self._budget.keep(size, values)
+            size = values = 0
+        self._owed = (size, values)
 
     def _may_matter(self, event: _Component) -> bool:
         low, high = self._days
@@ -923,12 +936,13 @@ def _fetch_failure(exc: Exception, timeout: float) -> str:
     return type(exc).__name__
 
 
-def _read_file(path: Path) -> bytes:
-    """At most MAX_CALENDAR_BYTES + 1 bytes of `path`, so an oversized file is noticed."""
+def read_calendar_file(path: Path, limit: int = MAX_CALENDAR_BYTES) -> bytes:
+    """At most `limit` + 1 bytes of `path`, so an oversized file is noticed; raises
+    `ConnectorError` for a file that is missing or cannot be read."""
     try:
         # Non-blocking: a named pipe without a writer must not hang the daemon.
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
-            return file.read(MAX_CALENDAR_BYTES + 1)
+            return file.read(limit + 1)
     except FileNotFoundError:
         raise ConnectorError(f"calendar file {path}: not found") from None
     except OSError as exc:
