@@ -189,12 +189,38 @@ def build_source(
         from connectors.google_calendar import GoogleCalendar
 
         return GoogleCalendar(calendar.name, google.session(), calendar.calendar_id)
+    if calendar.kind is CalendarKind.VDIR:
+        from connectors.vdir import VdirCalendar
+
+        if calendar.path is None:
+            raise ConfigError("calendar", [f"{calendar.name}: a vdir calendar needs a path"])
+        return VdirCalendar(calendar.name, calendar.path, default_tz=zone)
+    if calendar.kind is CalendarKind.CALDAV:
+        return _caldav_source(calendar, zone)
     from connectors.ics import IcsCalendar
 
     try:
         return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=zone)
     except ValueError as error:  # an address that does not parse
         raise ConfigError("calendar", [f"{calendar.name}: {error}"]) from None
+
+
+def _caldav_source(calendar: CalendarSettings, zone: tzinfo) -> CalendarSource:
+    from connectors.caldav import CaldavCalendar
+    from daemon.passwords import password_getter
+
+    if calendar.url is None:
+        raise ConfigError("calendar", [f"{calendar.name}: a caldav calendar needs a url"])
+    credentials = calendar.credentials
+    password = password_getter(credentials, f"the calendar {calendar.name}")
+    return CaldavCalendar(
+        calendar.name,
+        calendar.url,
+        username=credentials.username,
+        password=password,
+        ca_file=calendar.ca_file,
+        default_tz=zone,
+    )
 
 
 def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:

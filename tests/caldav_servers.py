@@ -23,6 +23,8 @@ from pathlib import Path
 
 USER = "alice"
 PASSWORD = "s3cret-pw"
+OTHERS = ("bob", "carol")
+"""More accounts (with PASSWORD) whose homes the tests fill as they need."""
 
 
 def free_port() -> int:
@@ -80,13 +82,16 @@ class Server:
             self.process.wait(10)
         self.process = None
 
-    def dav(self) -> Dav:
-        return Dav(self.url, self.ca_file)
+    def dav(self, user: str = USER) -> Dav:
+        return Dav(self.ca_file, user)
 
-    def new_calendar(self, name: str = "", title: str = "Work") -> str:
-        """The URL of a new, empty calendar of events in USER's home."""
-        url = f"{self.url.rstrip('/')}{self.home}{name or uuid.uuid4().hex[:12]}/"
-        self.dav().mkcalendar(url, title)
+    def new_calendar(
+        self, name: str = "", title: str = "Work", user: str = USER, component: str = "VEVENT"
+    ) -> str:
+        """The URL of a new, empty calendar of `component`s in the home of `user`."""
+        home = self.home.replace(f"/{USER}/", f"/{user}/")
+        url = f"{self.url.rstrip('/')}{home}{name or uuid.uuid4().hex[:12]}/"
+        self.dav(user).mkcalendar(url, title, component)
         return url
 
 
@@ -95,7 +100,7 @@ class Radicale(Server):
 
     def start(self) -> Radicale:
         port = free_port()
-        (self.folder / "users").write_text(f"{USER}:{PASSWORD}\n")
+        (self.folder / "users").write_text("".join(f"{u}:{PASSWORD}\n" for u in (USER, *OTHERS)))
         config = self.folder / "config"
         config.write_text(
             f"[server]\nhosts = 127.0.0.1:{port}\n"
@@ -148,20 +153,19 @@ class Xandikos(Server):
 
 
 class Dav:
-    """Writes calendars the way a calendar app does, signed in as USER."""
+    """Writes calendars the way a calendar app does, signed in as one user."""
 
-    def __init__(self, base: str, ca_file: Path | None) -> None:
-        self._base = base
+    def __init__(self, ca_file: Path | None, user: str = USER) -> None:
         self._context = ssl.create_default_context(cafile=str(ca_file)) if ca_file else None
-        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        token = base64.b64encode(f"{user}:{PASSWORD}".encode()).decode()
         self._auth = f"Basic {token}"
 
-    def mkcalendar(self, url: str, title: str) -> None:
+    def mkcalendar(self, url: str, title: str, component: str = "VEVENT") -> None:
         body = (
             '<?xml version="1.0" encoding="utf-8"?>'
             '<c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
             f"<d:set><d:prop><d:displayname>{title}</d:displayname>"
-            '<c:supported-calendar-component-set><c:comp name="VEVENT"/>'
+            f'<c:supported-calendar-component-set><c:comp name="{component}"/>'
             "</c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>"
         )
         self._expect("MKCALENDAR", url, body.encode(), "application/xml", {201})

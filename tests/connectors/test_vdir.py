@@ -95,7 +95,7 @@ def test_a_folder_with_too_many_files_is_refused(
     monkeypatch.setattr(vdir, "MAX_FILES", 5)
     for number in range(6):
         (folder / f"{number}.ics").write_bytes(meeting_file(PANEL))
-    with pytest.raises(OverBudgetError, match="more than 5 .ics files"):
+    with pytest.raises(OverBudgetError, match=r"more than 5 \.ics files"):
         VdirCalendar("work", folder).events(*WINDOW)
 
 
