@@ -36,6 +36,7 @@ from daemon.spelling import EnglishLexicon
 from daemon.templates import load_fulfilments, load_template, thank_you_template
 
 if TYPE_CHECKING:
+    from connectors.caldav import CaldavCalendar, CalendarInfo
     from connectors.google_api import Endpoints, GoogleSession
 
 
@@ -205,7 +206,13 @@ def build_source(
         raise ConfigError("calendar", [f"{calendar.name}: {error}"]) from None
 
 
-def _caldav_source(calendar: CalendarSettings, zone: tzinfo) -> CalendarSource:
+def caldav_calendars(calendar: CalendarSettings) -> list[CalendarInfo]:
+    """The calendars of events at the address of a caldav `[[calendar]]`."""
+    source = _caldav_source(calendar, local_zone())
+    return source.calendars()
+
+
+def _caldav_source(calendar: CalendarSettings, zone: tzinfo) -> CaldavCalendar:
     from connectors.caldav import CaldavCalendar
     from daemon.passwords import password_getter
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 USER = "alice"
 PASSWORD = "s3cret-pw"
-OTHERS = ("bob", "carol")
+OTHERS = ("bob", "carol", "dana")
 """More accounts (with PASSWORD) whose homes the tests fill as they need."""
 
 
