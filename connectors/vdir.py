@@ -80,7 +80,8 @@ class VdirCalendar:
             raise ConnectorError(f"calendar folder {self._path}: not found") from None
         except NotADirectoryError:
             raise ConnectorError(
-                f'calendar folder {self._path}: is a file, not a folder (for one .ics file use kind = "ics")'
+                f"calendar folder {self._path}: is a file, not a folder "
+                '(for one .ics file use kind = "ics")'
             ) from None
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
