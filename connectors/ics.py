@@ -148,10 +148,9 @@ class IcsCalendar:
         self._path = path
         self._url = None if url is None else _https_url(url)
         self._where = str(path) if self._url is None else _redact(self._url)
-        self._default_tz = default_tz
         self._timeout = timeout
         self._fetch: Fetch = fetch or _fetch_https
-        self._warned: set[str] = set()
+        self._reader = CalendarReader(name, default_tz=default_tz)
 
     @property
     def name(self) -> str:
@@ -177,14 +176,11 @@ class IcsCalendar:
 
     def _events(self, start: datetime, end: datetime) -> list[Event]:
         data = self._read()
-        budget = _Budget(self._where, _near(start, end))
-        found: list[Event] = []
-        for calendar in self._parse(data, budget):
-            found.extend(self._calendar_events(calendar, start, end, budget))
-        return sorted(found, key=lambda event: (event.start, event.uid))
+        document = Document(self._where, data)
+        return self._reader.events(self._where, [document], start, end, skip_broken=False)
 
     def _read(self) -> bytes:
-        data = _read_file(self._path) if self._path is not None else self._download()
+        data = read_calendar_file(self._path) if self._path is not None else self._download()
         if len(data) > MAX_CALENDAR_BYTES:
             raise ConnectorError(
                 f"calendar {self._where}: larger than {MAX_CALENDAR_BYTES // 2**20} MiB, refused"
@@ -199,13 +195,105 @@ class IcsCalendar:
             reason = _fetch_failure(exc, self._timeout)
             raise ConnectorError(f"calendar {self._where}: download failed ({reason})") from None
 
+
+@dataclass(frozen=True)
+class Document:
+    """One iCalendar text to read, and where it came from (a file, a URL) for messages."""
+
+    where: str
+    data: bytes
+
+
+class CalendarReader:
+    """Reads iCalendar documents into `Event`s within the `MAX_` limits: the reading half of
+    `IcsCalendar`, for connectors that fetch a calendar's documents their own way.
+
+    The documents of one call share the limits of one calendar (their total size
+    counts against `MAX_CALENDAR_BYTES`). A problem is warned about once, then
+    only logged at debug level: the daemon reads the same calendar every few minutes.
+    """
+
+    def __init__(
+        self, name: str, *, default_tz: tzinfo | None = None, calendar_zone: tzinfo | None = None
+    ) -> None:
+        """`default_tz` is the zone of floating times (None: the system's); `calendar_zone`,
+        when given, is the calendar's own zone, which floating and UTC times are shown in
+        (as X-WR-TIMEZONE says, which it overrides)."""
+        self.name = name
+        self.default_tz = default_tz
+        self.calendar_zone = calendar_zone
+        self._warned: set[str] = set()
+
+    def events(
+        self,
+        where: str,
+        documents: Iterable[Document],
+        start: datetime,
+        end: datetime,
+        *,
+        skip_broken: bool,
+    ) -> list[Event]:
+        """Timed occurrences in the documents overlapping [start, end), sorted by start.
+
+        `where` names the calendar in the errors about all of it. With
+        `skip_broken` a document that cannot be read is logged and skipped,
+        otherwise it raises `ConnectorError`; passing a limit of the whole
+        calendar raises `OverBudgetError` either way.
+        """
+        budget = _Budget(where, _near(start, end))
+        found: list[Event] = []
+        for document in documents:
+            budget.check_time()
+            budget.read(len(document.data))
+            try:
+                found.extend(
+                    _DocumentReader(self, document.where).events(document, start, end, budget)
+                )
+            except OverBudgetError:
+                raise
+            except Exception as exc:  # a stranger's file may break anything; the others still count
+                if not skip_broken:
+                    raise
+                log.debug("reading %s failed", document.where, exc_info=exc)
+                reason = one_line(str(exc), 160) or type(exc).__name__
+                self.warn("calendar %s: skipping %s: %s", where, document.where, reason)
+        return sorted(found, key=lambda event: (event.start, event.uid))
+
+    def warn(self, message: str, *args: object) -> None:
+        """Warn once per problem; the daemon re-reads the calendar every few minutes."""
+        key = message % args
+        level = logging.DEBUG if key in self._warned else logging.WARNING
+        self._warned.add(key)
+        log.log(level, message, *args)
+
+
+class _DocumentReader:
+    """Reads one document of a calendar: its VCALENDARs, their time zones and events."""
+
+    def __init__(self, reader: CalendarReader, where: str) -> None:
+        self._name = reader.name
+        self._where = where
+        self._default_tz = reader.default_tz
+        self._zone = reader.calendar_zone
+        self._warn = reader.warn
+
+    def events(
+        self, document: Document, start: datetime, end: datetime, budget: _Budget
+    ) -> list[Event]:
+        """The document's occurrences in [start, end), in no order."""
+        found: list[Event] = []
+        for calendar in self._parse(document.data, budget):
+            found.extend(self._calendar_events(calendar, start, end, budget))
+        return found
+
     def _parse(self, data: bytes, budget: _Budget) -> list[icalendar.Component]:
         """The VCALENDARs in `data` (some feeds concatenate several), each holding only
         what can matter: its events near the window, its series and its time zones."""
         calendars = self._split(_as_utf8_document(data, self._not_icalendar), budget)
         if not calendars:
             raise self._not_icalendar(data, " (no VCALENDAR)")
-        return [self._parse_calendar(calendar, budget) for calendar in calendars]
+        # A calendar without an event near the window has nothing to say: not parsed at all.
+        return [self._parse_calendar(calendar, budget) for calendar in calendars if calendar.events]
 
     def _split(self, data: bytes, budget: _Budget) -> list[_CalendarText]:
         splitter = _Splitter(self._where, self._warn, budget)
@@ -270,7 +358,9 @@ class IcsCalendar:
     def _calendar_events(
         self, calendar: icalendar.Component, start: datetime, end: datetime, budget: _Budget
     ) -> list[Event]:
-        zones = _Zones(self._calendar_zone(calendar), self._default_tz or local_zone())
+        zones = _Zones(
+            self._zone or self._calendar_zone(calendar), self._default_tz or local_zone()
+        )
         timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
         screened: list[icalendar.Component] = []
         for component in _events_in(calendar):
@@ -428,13 +518,6 @@ class IcsCalendar:
             status=_STATUSES.get(_text(occurrence, "STATUS").upper(), EventStatus.CONFIRMED),
         )
 
-    def _warn(self, message: str, *args: object) -> None:
-        """Warn once per problem; the daemon re-reads the calendar every few minutes."""
-        key = message % args
-        level = logging.DEBUG if key in self._warned else logging.WARNING
-        self._warned.add(key)
-        log.log(level, message, *args)
-
 
 class _Zones:
     """Where floating times live, and the zone UTC times are shown in (X-WR-TIMEZONE)."""
@@ -473,6 +556,14 @@ class _Budget:
         self._steps = 0
         self._parsed = 0
         self._values = 0
+        self._read = 0
+
+    def read(self, size: int) -> None:
+        """Count `size` more bytes of documents read; raise `OverBudgetError` past
+        `MAX_CALENDAR_BYTES`."""
+        self._read += size
+        if self._read > MAX_CALENDAR_BYTES:
+            raise self._over(f"it is larger than {MAX_CALENDAR_BYTES // 2**20} MiB")
 
     def check_time(self) -> None:
         """Raise `OverBudgetError` once the read has taken longer than `MAX_READ_SECONDS`."""
@@ -577,6 +668,10 @@ class _Splitter:
         self._stack: list[str] = []  # the open components, outermost first
         self._deeper = 0  # components open beyond MAX_NESTING, counted only
         self._component: _Component | None = None
+        # The header and zones of the calendar being read are charged to the budget with its
+        # first event kept: a calendar of nothing near the window (one of thousands of vdir
+        # files) is never parsed, so it costs nothing.
+        self._owed = (0, 0)
 
     def feed(self, line: bytes) -> None:
         """Take the next content line (folds included, as in the file)."""
@@ -589,7 +684,7 @@ class _Splitter:
         elif self._component is not None:
             self._property(name, line)
         elif self._stack == ["VCALENDAR"] and name in _HEADER:
-            self._budget.keep(len(line), 1)
+            self._charge(len(line), 1)
             self._calendars[-1].header.append(_as_utf8(line))
 
     def finish(self) -> list[_CalendarText]:
@@ -609,6 +704,7 @@ class _Splitter:
         self._stack.append(kind)
         if self._stack == ["VCALENDAR"]:
             self._calendars.append(_CalendarText())
+            self._owed = (0, 0)
         elif len(self._stack) == 2 and self._stack[0] == "VCALENDAR":
             self._component = _Component(kind)
         if self._component is not None:
@@ -668,15 +764,23 @@ class _Splitter:
             if component.problem:
                 self._skip("time zone", component)
             else:
-                self._budget.keep(component.size, component.values)
+                self._charge(component.size, component.values)
                 calendar.zones.append(component.lines)
         elif component.name == "VEVENT":
             if component.problem:
                 self._skip("event", component)
             elif self._may_matter(component):
-                self._budget.keep(component.size, component.values)
                 calendar.events.append(component.lines)
+                self._charge(component.size, component.values)
                 self._note_guests(component)
+
+    def _charge(self, size: int, values: int) -> None:
+        """Charge what is kept to the budget, or owe it until the calendar has an event."""
+        size, values = size + self._owed[0], values + self._owed[1]
+        if self._calendars[-1].events:
+            self._budget.keep(size, values)
+            size = values = 0
+        self._owed = (size, values)
 
     def _may_matter(self, event: _Component) -> bool:
         low, high = self._days
@@ -832,12 +936,13 @@ def _fetch_failure(exc: Exception, timeout: float) -> str:
     return type(exc).__name__
 
 
-def _read_file(path: Path) -> bytes:
-    """At most MAX_CALENDAR_BYTES + 1 bytes of `path`, so an oversized file is noticed."""
+def read_calendar_file(path: Path, limit: int = MAX_CALENDAR_BYTES) -> bytes:
+    """At most `limit` + 1 bytes of `path`, so an oversized file is noticed; raises
+    `ConnectorError` for a file that is missing or cannot be read."""
     try:
         # Non-blocking: a named pipe without a writer must not hang the daemon.
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
-            return file.read(MAX_CALENDAR_BYTES + 1)
+            return file.read(limit + 1)
     except FileNotFoundError:
         raise ConnectorError(f"calendar file {path}: not found") from None
     except OSError as exc:

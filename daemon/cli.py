@@ -195,6 +195,7 @@ class _Commands:
         self._demo()
         self._init()
         self._check()
+        self._calendars()
         self._run()
         self._status()
         self._auth()
@@ -240,6 +241,15 @@ class _Commands:
             "whether the service runs, and ends with one line: ready, or what to fix first.",
         )
         _config_and_clock(check)
+
+    def _calendars(self) -> None:
+        calendars = self.add(
+            "calendars",
+            "list the calendars each caldav server holds, with their addresses",
+            "Signs in to the server of each [[calendar]] of kind caldav and lists the "
+            "calendars of events it finds there, each with the address to put in its url.",
+        )
+        calendars.add_argument("--config", type=Path, help="configuration file")
 
     def _run(self) -> None:
         run = self.add(

@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from daemon.cli import EXIT_CONFIG, EXIT_FAILURE, build_parser, fail
-from daemon.config import ConfigError, Settings, default_config_path, load_settings
+from daemon.config import (
+    CalendarKind,
+    ConfigError,
+    Settings,
+    default_config_path,
+    load_settings,
+)
 from daemon.core.attention import Problem, alert_problems, draft_problems, render_problems
 from daemon.core.model import DraftKey, DraftRecord, DraftStatus
 from daemon.core.protocols import ConnectorError
@@ -230,6 +236,31 @@ def check(args: argparse.Namespace) -> int:
             print(f"     → {finding.remedy}")
     print(health.verdict(findings))
     return 0 if all(f.ok for f in findings) else EXIT_FAILURE
+
+
+def calendars(args: argparse.Namespace) -> int:
+    """`followup calendars`: the calendars of events on each caldav server, with their URLs."""
+    from daemon.wiring import caldav_calendars
+
+    settings = _settings(args)
+    servers = [c for c in settings.calendars if c.kind is CalendarKind.CALDAV]
+    if not servers:
+        print("No [[calendar]] of kind caldav in the configuration.")
+        return 0
+    failed = False
+    for calendar in servers:
+        print(f"calendar {calendar.name} ({calendar.url}):")
+        try:
+            found = caldav_calendars(calendar)
+        except ConnectorError as error:
+            print(f"  FAIL {error}")
+            failed = True
+            continue
+        for info in found:
+            print(f'  {info.name}: url = "{info.url}"')
+        if not found:
+            print("  no calendar of events")
+    return EXIT_FAILURE if failed else 0
 
 
 def _count_events(settings: Settings, calendar: CalendarSettings, now: datetime) -> int:

@@ -37,6 +37,7 @@ from daemon.spelling import EnglishLexicon
 from daemon.templates import load_fulfilments, load_template, thank_you_template
 
 if TYPE_CHECKING:
+    from connectors.caldav import CaldavCalendar, CalendarInfo
     from connectors.google_api import Endpoints, GoogleSession
     from connectors.imap import ImapMailbox
 
@@ -191,12 +192,44 @@ def build_source(
         from connectors.google_calendar import GoogleCalendar
 
         return GoogleCalendar(calendar.name, google.session(), calendar.calendar_id)
+    if calendar.kind is CalendarKind.VDIR:
+        from connectors.vdir import VdirCalendar
+
+        if calendar.path is None:
+            raise ConfigError("calendar", [f"{calendar.name}: a vdir calendar needs a path"])
+        return VdirCalendar(calendar.name, calendar.path, default_tz=zone)
+    if calendar.kind is CalendarKind.CALDAV:
+        return _caldav_source(calendar, zone)
     from connectors.ics import IcsCalendar
 
     try:
         return IcsCalendar(calendar.name, path=calendar.path, url=calendar.url, default_tz=zone)
     except ValueError as error:  # an address that does not parse
         raise ConfigError("calendar", [f"{calendar.name}: {error}"]) from None
+
+
+def caldav_calendars(calendar: CalendarSettings) -> list[CalendarInfo]:
+    """The calendars of events at the address of a caldav `[[calendar]]`."""
+    source = _caldav_source(calendar, local_zone())
+    return source.calendars()
+
+
+def _caldav_source(calendar: CalendarSettings, zone: tzinfo) -> CaldavCalendar:
+    from connectors.caldav import CaldavCalendar
+    from daemon.passwords import password_getter
+
+    if calendar.url is None:
+        raise ConfigError("calendar", [f"{calendar.name}: a caldav calendar needs a url"])
+    credentials = calendar.credentials
+    password = password_getter(credentials, f"the calendar {calendar.name}")
+    return CaldavCalendar(
+        calendar.name,
+        calendar.url,
+        username=credentials.username,
+        password=password,
+        ca_file=calendar.ca_file,
+        default_tz=zone,
+    )
 
 
 def build_mailbox(settings: Settings, google: _GoogleOnDemand) -> Mailbox:

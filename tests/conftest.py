@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from caldav_servers import Radicale, Xandikos
 from google_fake import GoogleFake, isolated_network
 
 
@@ -15,3 +16,19 @@ def google_fake() -> Iterator[GoogleFake]:
     with isolated_network(), GoogleFake() as fake:
         yield fake
     assert not fake.problems, "GoogleFake problems:\n" + "\n".join(fake.problems)
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    """One Radicale for the whole run, over http on loopback, with USER signing in."""
+    server = Radicale(tmp_path_factory.mktemp("radicale")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Xandikos]:
+    """One Xandikos for the whole run, over https on localhost with its own certificate."""
+    server = Xandikos(tmp_path_factory.mktemp("xandikos")).start()
+    yield server
+    server.stop()
