@@ -5,13 +5,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from dovecot_server import PASSWORD, REQUIRED, Dovecot, dovecot_binary
-
-from connectors.imap import ImapAccount, Security
+from dovecot_server import PASSWORD, REQUIRED, Account, Dovecot, dovecot_binary
 
 
 @pytest.fixture(scope="session")
@@ -31,28 +28,6 @@ def dovecot() -> Iterator[Dovecot]:
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class Account:
-    """A fresh account on the test Dovecot, as the connector and as the user's client see it."""
-
-    server: Dovecot
-    user: str
-    password: str
-
-    def settings(self, **changes: object) -> ImapAccount:
-        """How the connector reaches it: implicit TLS, the test authority trusted."""
-        account = ImapAccount(
-            host="127.0.0.1",
-            port=self.server.imaps_port,
-            security=Security.IMPLICIT,
-            username=self.user,
-            password=lambda: self.password,
-            ca_file=self.server.ca_file,
-            timeout=5.0,
-        )
-        return replace(account, **changes)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -28,7 +28,10 @@ import socket
 import ssl
 import subprocess
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from connectors.imap import ImapAccount, Security
 
 USERS = 500
 PASSWORD = 'pa ss "wörd" 1'
@@ -326,3 +329,25 @@ def _free_ports(count: int) -> list[int]:
     finally:
         for s in sockets:
             s.close()
+
+
+@dataclass(frozen=True)
+class Account:
+    """A fresh account on the test Dovecot, as the connector and as the user's client see it."""
+
+    server: Dovecot
+    user: str
+    password: str
+
+    def settings(self, **changes: object) -> ImapAccount:
+        """How the connector reaches it: implicit TLS, the test authority trusted."""
+        account = ImapAccount(
+            host="127.0.0.1",
+            port=self.server.imaps_port,
+            security=Security.IMPLICIT,
+            username=self.user,
+            password=lambda: self.password,
+            ca_file=self.server.ca_file,
+            timeout=5.0,
+        )
+        return replace(account, **changes)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Account
+from dovecot_server import Account
 from test_mailbox_imap_contract import MailClient
 
 DATA = Path(__file__).parents[1] / "data" / "ics"

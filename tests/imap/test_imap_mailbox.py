@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import Account
+from dovecot_server import Account
 from mailbox_contract import ANNA, JOSE, SUBJECT, make_message, make_reminder
 from tcp_faults import FaultyProxy, Silent
 from test_mailbox_imap_contract import MailClient, reply

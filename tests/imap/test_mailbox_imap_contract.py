@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 import pytest
-from conftest import Account
+from dovecot_server import Account
 from mailbox_contract import SUBJECT, MailboxContract
 
 from connectors.imap import ImapMailbox, Ref
