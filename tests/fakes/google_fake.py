@@ -1642,6 +1642,15 @@ class GoogleFake:
             self._delete_mail(mail.id)
             return self._store_mail(raw, self._sent_labels(raw), mail.thread_id).id
 
+    def user_writes_draft(self, message: EmailMessage | bytes) -> str:
+        """Save a draft as the Gmail UI does (no request to count). Returns its draft id."""
+        raw = message if isinstance(message, bytes) else message.as_bytes()
+        with self._lock:
+            mail = self._store_mail(_ensure_message_id(raw, "mail.gmail.com"), ["DRAFT"])
+            draft_id = f"r-{7_000_000_000_000_000_000 + next(self._counter)}"
+            self._drafts[draft_id] = mail.id
+            return draft_id
+
     def user_schedules_draft(self, draft_id: str) -> str:
         """Press "Schedule send": the draft goes, a message labelled SCHEDULED stays in its
         thread until the time comes. Returns the message's id."""
