@@ -120,9 +120,12 @@ class GmailMailbox:
         since it was last read, and reads the others afresh. Without a mark, or
         when Gmail no longer keeps the history since it (a 404), the view reads
         everything once and says so (`rescanned`); the new mark is then taken
-        before those reads, so nothing that changes meanwhile is missed.
+        before those reads, so nothing that changes meanwhile is missed. A mark
+        is `<history id>/<account>`: one of another account's mailbox starts afresh.
         """
-        since = int(mark) if mark.isdigit() else 0
+        # Until this sync succeeds, nothing it learnt before may answer `find_draft`.
+        self._changes = None
+        since = _history_id(mark, self.account())
         changes = self._history(since) if since else None
         if changes is None:
             self._drafts_seen.clear()
@@ -131,7 +134,8 @@ class GmailMailbox:
         else:
             until = changes.until
         self._changes, self._until = changes, until
-        return Synced(_HistoryView(self, changes, until), str(until), bool(since) and not changes)
+        rescanned = bool(since) and not changes
+        return Synced(_HistoryView(self, changes, until), f"{until}/{self.account()}", rescanned)
 
     def check_ready(self) -> None:
         """Raise `SignInRequiredError` when no usable sign-in is stored; no network call."""
@@ -767,6 +771,13 @@ def _answered_in(messages: list[dict[str, Any]], correspondent: str, account: st
         for _, address in getaddresses([_header(message, "From")])
     ]
     return answered_by(senders, correspondent, [account])
+
+
+def _history_id(mark: str, account: str) -> int:
+    """The history id a mark (`<history id>/<account>`) holds; 0 for none, or for a mark
+    of another account's mailbox, whose history ids mean nothing here."""
+    history_id, _, owner = mark.partition("/")
+    return int(history_id) if history_id.isdigit() and owner == account else 0
 
 
 def _draft_id_of(ref: str) -> str:

@@ -29,6 +29,7 @@ from daemon.runtime import Runtime
 
 YOU = You(name="Alex Rivera", email="me@example.com")
 ENDED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+PANEL = 4
 # Well inside the deadline and before any reminder or check-in is due.
 FIRST_CYCLE = ENDED + timedelta(minutes=30)
 
@@ -82,17 +83,25 @@ class GmailDaemon:
 
 
 def add_interviews(fake: GoogleFake, count: int) -> None:
-    """`count` interviews that ended at `ENDED`, each with its own interviewer."""
-    for number in range(count):
+    """Panel interviews that ended at `ENDED`, `count` interviewers in all.
+
+    Panels of `PANEL` keep the calendar to one page of events (Google sends 250 a
+    page), so that what is counted is what the drafts and notes cost.
+    """
+    for first in range(0, count, PANEL):
+        panel = [
+            {"email": f"interviewer{number}@co{first}.example", "responseStatus": "accepted"}
+            for number in range(min(PANEL, count - first))
+        ]
         fake.add_event(
             "primary",
             {
-                "summary": f"Interview – Co{number}",
+                "summary": f"Interview – Co{first}",
                 "start": {"dateTime": (ENDED - timedelta(hours=1)).isoformat()},
                 "end": {"dateTime": ENDED.isoformat()},
                 "attendees": [
                     {"email": YOU.email, "self": True, "responseStatus": "accepted"},
-                    {"email": f"lead@co{number}.example", "responseStatus": "accepted"},
+                    *panel,
                 ],
             },
         )
