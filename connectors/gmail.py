@@ -31,7 +31,7 @@ import copy
 import email.policy
 import logging
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email import errors
 from email.headerregistry import AddressHeader, BaseHeader
@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import quote
 
 from connectors.draft_text import draft_text
+from connectors.gmail_changes import Changes, changes_of
 from connectors.google_api import GoogleSession
 from connectors.replies import answered_by, bare_id, named_ids
 from daemon.core.protocols import (
@@ -52,12 +53,17 @@ from daemon.core.protocols import (
     SentNote,
     SignInRequiredError,
     StoredDraft,
+    Synced,
 )
 
 log = logging.getLogger(__name__)
 
 GMAIL_WEB = "https://mail.google.com/mail/u/"
 _PAGE_SIZE = 100
+# Gmail's largest page of history records or drafts: one request in all but busy mailboxes.
+_LARGEST_PAGE = 500
+# What the view reads of a thread, once, to answer every question about it.
+_THREAD_HEADERS = ("Message-ID", "To", "Subject", "From")
 # How far back among sent messages a lost draft or an interrupted reminder is looked for.
 _RECENT_SENT = 50
 # How far back among sent messages the daemon's own are looked for when its ledger is lost.
@@ -100,6 +106,36 @@ class GmailMailbox:
         self._session = session
         self._account = ""
         self._unreachable = False
+        # What the last sync learnt, and what was last seen of drafts and threads; see `sync`.
+        self._changes: Changes | None = None
+        self._until = 0
+        self._drafts_seen: dict[str, _SeenDraft] = {}
+        self._threads_seen: dict[str, _SeenThread] = {}
+        self._sent_in: dict[str, str] = {}  # draft ref -> the thread its sent copy went out in
+
+    def sync(self, mark: str) -> Synced:
+        """Ask Gmail once (`users.history.list`) what changed since history id `mark`.
+
+        The view answers from memory for every draft and thread nothing touched
+        since it was last read, and reads the others afresh. Without a mark, or
+        when Gmail no longer keeps the history since it (a 404), the view reads
+        everything once and says so (`rescanned`); the new mark is then taken
+        before those reads, so nothing that changes meanwhile is missed. A mark
+        is `<history id>/<account>`: one of another account's mailbox starts afresh.
+        """
+        # Until this sync succeeds, nothing it learnt before may answer `find_draft`.
+        self._changes = None
+        since = _history_id(mark, self.account())
+        changes = self._history(since) if since else None
+        if changes is None:
+            self._drafts_seen.clear()
+            self._threads_seen.clear()
+            until = self._position()
+        else:
+            until = changes.until
+        self._changes, self._until = changes, until
+        rescanned = bool(since) and not changes
+        return Synced(_HistoryView(self, changes, until), f"{until}/{self.account()}", rescanned)
 
     def check_ready(self) -> None:
         """Raise `SignInRequiredError` when no usable sign-in is stored; no network call."""
@@ -117,7 +153,12 @@ class GmailMailbox:
         if reply_to is not None and reply_to.thread and self._thread(reply_to.thread, ()):
             body["threadId"] = reply_to.thread
         draft = self._session.write(self._drafts().create(userId="me", body={"message": body}))
-        return str(_Ref(draft["id"], draft["message"]["threadId"], self.account()))
+        message_id, thread_id = str(draft["message"]["id"]), str(draft["message"]["threadId"])
+        # Its own arrival in the history is no news: the next cycle need not read it again.
+        self._drafts_seen[str(draft["id"])] = _SeenDraft(
+            message_id, thread_id, self._until, StoredDraft(message_id), created=message_id
+        )
+        return str(_Ref(draft["id"], thread_id, self.account()))
 
     def find_draft(
         self,
@@ -132,6 +173,8 @@ class GmailMailbox:
         edited (Gmail gives an edited draft a new Message-ID) or has already sent
         since `since`. See `Mailbox.find_draft`."""
         wanted = _Wanted(message_id.strip(), to, subject)
+        if self._changes is not None:
+            return self._find_among_changes(self._changes, wanted, since, taken)
         lookalike = None
         for listed in self._all_drafts():
             draft = self._session.read(
@@ -161,16 +204,7 @@ class GmailMailbox:
             return DraftState.PENDING
         thread = self._thread(ref.thread_id, ("Message-ID", "To", "Subject"))
         messages = thread.get("messages", []) if thread else []
-        sent = [m for m in messages if _labels(m) & _SENT_LABELS]
-        wanted = _Wanted(draft.message_id.strip(), draft.to, draft.subject)
-        # A check-in's thread also holds the thank-you it answers, so only a copy of this
-        # draft counts. A note that started its own thread (not a "Re:") is the lone sent
-        # message there even when the user changed its subject before sending.
-        started_thread = not draft.subject.lower().startswith("re:")
-        alone = started_thread and len(messages) == 1 and bool(sent)
-        if alone or any(wanted.matches(m) for m in sent):
-            return DraftState.SENT
-        return DraftState.DELETED
+        return DraftState.SENT if _sent_copy_in(messages, draft) else DraftState.DELETED
 
     def draft_version(self, ref: str) -> str | None:
         """The id of the draft's message, which Gmail changes on every edit; None once
@@ -254,16 +288,7 @@ class GmailMailbox:
         """
         ref = self._own(draft.ref)
         thread = self._thread(ref.thread_id, ("Message-ID", "To", "Subject"))
-        messages = thread.get("messages", []) if thread else []
-        newest_first = [
-            m for m in reversed(messages) if _labels(m) & _SENT_LABELS and _message_id(m)
-        ]
-        wanted = _Wanted(draft.message_id.strip(), draft.to, draft.subject)
-        chosen = next((m for m in newest_first if wanted.matches(m)), None)
-        chosen = chosen or next(iter(newest_first), None)
-        if chosen is None:
-            return None
-        return SentNote(_message_id(chosen), ref.thread_id, _header(chosen, "Subject"))
+        return _note_in(thread.get("messages", []) if thread else [], draft, ref.thread_id)
 
     def has_reply(self, note: SentNote, correspondent: str) -> bool:
         """Whether the note's thread holds a message from the interviewer.
@@ -277,13 +302,7 @@ class GmailMailbox:
         thread = self._thread(note.thread, ("From",))
         if thread is None:
             return False  # the user deleted the conversation: nothing to see any more
-        senders = [
-            address
-            for message in thread.get("messages", [])
-            if not _labels(message) & _OWN_LABELS
-            for _, address in getaddresses([_header(message, "From")])
-        ]
-        return answered_by(senders, correspondent, [self.account()])
+        return _answered_in(thread.get("messages", []), correspondent, self.account())
 
     def send_to_self(self, message: EmailMessage, thread: str = "") -> str:
         """Send a reminder to the account itself, once, and return its thread.
@@ -371,9 +390,99 @@ class GmailMailbox:
     def account(self) -> str:
         """The signed-in address, asked of Gmail once."""
         if not self._account:
-            profile = self._session.read(self._gmail().users().getProfile(userId="me"))
-            self._account = str(profile["emailAddress"]).lower()
+            self._position()
         return self._account
+
+    def _position(self) -> int:
+        """Where the mailbox's history stands now (and, in passing, whose mailbox it is)."""
+        profile = self._session.read(self._gmail().users().getProfile(userId="me"))
+        self._account = str(profile["emailAddress"]).lower()
+        return int(profile["historyId"])
+
+    def _history(self, since: int) -> Changes | None:
+        """The changes after history id `since`; None when Gmail no longer keeps them."""
+        history = self._gmail().users().history()
+        records: list[dict[str, Any]] = []
+        until, page_token = 0, None
+        while True:
+            page = self._session.read(
+                history.list(
+                    userId="me",
+                    startHistoryId=str(since),
+                    maxResults=_LARGEST_PAGE,
+                    pageToken=page_token,
+                ),
+                missing_ok=True,
+            )
+            if page is None:
+                log.info("Gmail no longer keeps its changes since history %d", since)
+                return None
+            records.extend(page.get("history", []))
+            # Where it stood at the first page: later changes may or may not be on later pages.
+            until = until or int(page.get("historyId", since))
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                return changes_of(since, until, records)
+
+    def _find_among_changes(
+        self,
+        changes: Changes,
+        wanted: _Wanted,
+        since: datetime | None,
+        taken: Collection[str],
+    ) -> str | None:
+        """`find_draft` through the messages added since the last sync's mark: the
+        daemon's marks come from before any unsettled create, so an interrupted one
+        is among them; only those are read, never every draft of the account."""
+        owned = {_draft_id_of(ref) for ref in taken}
+        lookalike = None
+        for arrival in changes.arrived("DRAFT"):
+            message = self._metadata(arrival.message)
+            if message is None or "DRAFT" not in _labels(message) or not wanted.matches(message):
+                continue
+            draft_id = self._draft_holding(arrival.message)
+            if draft_id is None or draft_id in owned:
+                continue
+            ref = str(_Ref(draft_id, str(message["threadId"]), self.account()))
+            if wanted.has_id(message):
+                return ref
+            lookalike = lookalike or ref
+        if lookalike is not None or not (wanted.to and wanted.subject):
+            return lookalike
+        earliest = (since - CLOCK_SKEW).timestamp() * 1000 if since else 0
+        for arrival in reversed(changes.arrived(*_SENT_LABELS)):
+            message = self._metadata(arrival.message)
+            if message is None or not _labels(message) & _SENT_LABELS:
+                continue
+            sent_before = int(message.get("internalDate", 0)) < earliest
+            if wanted.matches(message) and (wanted.has_id(message) or not sent_before):
+                found = str(_Ref("-", str(message["threadId"]), self.account()))
+                if found not in taken:
+                    return found
+        return None
+
+    def _metadata(self, message_id: str) -> dict[str, Any] | None:
+        """A message's labels and the headers that identify a draft; None once it is gone."""
+        request = (
+            self._gmail()
+            .users()
+            .messages()
+            .get(
+                userId="me",
+                id=message_id,
+                format="metadata",
+                metadataHeaders=["Message-ID", "To", "Subject"],
+            )
+        )
+        found = self._session.read(request, missing_ok=True)
+        return dict(found) if found else None
+
+    def _draft_holding(self, message_id: str) -> str | None:
+        """The id of the draft whose message this is: the newest drafts come first."""
+        for listed in self._all_drafts(_LARGEST_PAGE):
+            if listed.get("message", {}).get("id") == message_id:
+                return str(listed["id"])
+        return None
 
     def _own(self, ref: str) -> _Ref:
         parsed = _Ref.parse(ref)
@@ -421,11 +530,11 @@ class GmailMailbox:
                 return message
         return None
 
-    def _all_drafts(self) -> Iterator[dict[str, Any]]:
+    def _all_drafts(self, page_size: int = _PAGE_SIZE) -> Iterator[dict[str, Any]]:
         page_token = None
         while True:
             page = self._session.read(
-                self._drafts().list(userId="me", maxResults=_PAGE_SIZE, pageToken=page_token)
+                self._drafts().list(userId="me", maxResults=page_size, pageToken=page_token)
             )
             yield from page.get("drafts", [])
             page_token = page.get("nextPageToken")
@@ -462,6 +571,221 @@ class _Wanted:
             self.subject.split()
         )
         return same_subject and self.to.lower() in addresses
+
+
+@dataclass(frozen=True)
+class _SeenDraft:
+    """A draft as last read: its message and thread, as of history id `as_of`; `created`
+    is the message the daemon created it with, whose arrival is no news."""
+
+    message: str
+    thread: str
+    as_of: int
+    stored: StoredDraft
+    created: str = ""
+
+
+@dataclass(frozen=True)
+class _SeenThread:
+    """A thread's messages (`_THREAD_HEADERS` only) as of history id `as_of`; none once gone."""
+
+    messages: list[dict[str, Any]]
+    as_of: int
+
+
+class _HistoryView:
+    """The Gmail mailbox as one sync found it.
+
+    A draft or a thread that no change touched since it was last read is
+    answered from memory; anything else is read afresh and remembered. A draft
+    that is gone is looked for as sent in its last known thread (a subject edit
+    can move a draft into a thread of its own), then in the threads where
+    messages were sent since.
+    """
+
+    def __init__(self, mailbox: GmailMailbox, changes: Changes | None, until: int) -> None:
+        self._mailbox = mailbox
+        self._changes = changes
+        self._until = until
+
+    def draft_state(self, draft: CreatedDraft) -> DraftState:
+        """Pending while the draft is there; else sent if its copy is found, else deleted."""
+        mailbox = self._mailbox
+        ref = mailbox._own(draft.ref)
+        if ref.draft_id == "-":
+            return mailbox.draft_state(draft)
+        if self._still(ref.draft_id) or self._look(ref.draft_id):
+            return DraftState.PENDING
+        return self._fate(draft, ref)
+
+    def read_draft(self, ref: str) -> StoredDraft | None:
+        """The draft as last read when nothing touched it since, else as read now."""
+        parsed = self._mailbox._own(ref)
+        if parsed.draft_id == "-":
+            return None
+        seen = self._still(parsed.draft_id)
+        if seen is None or (seen.stored.text is None and self._reads_text()):
+            seen = self._look(parsed.draft_id)
+        return seen.stored if seen else None
+
+    def sent_note(self, draft: CreatedDraft) -> SentNote | None:
+        """The sent copy, in the thread it went out in."""
+        ref = self._mailbox._own(draft.ref)
+        thread_id = self._mailbox._sent_in.get(draft.ref, ref.thread_id)
+        return _note_in(self._thread(thread_id), draft, thread_id)
+
+    def has_reply(self, note: SentNote, correspondent: str) -> bool:
+        """Whether the note's thread holds a message from the interviewer."""
+        if not note.thread:
+            return False
+        messages = self._thread(note.thread)
+        return _answered_in(messages, correspondent, self._mailbox.account())
+
+    def _reads_text(self) -> bool:
+        return self._mailbox._session.may_read_drafts()
+
+    def _still(self, draft_id: str) -> _SeenDraft | None:
+        """What was last seen of the draft, when no change touched it since."""
+        seen = self._mailbox._drafts_seen.get(draft_id)
+        changes = self._changes
+        if seen is None or changes is None or not changes.covers(seen.as_of):
+            return None
+        if changes.touched(
+            after=seen.as_of, message=seen.message, thread=seen.thread, besides=seen.created
+        ):
+            return None
+        seen = replace(seen, as_of=self._until)
+        self._mailbox._drafts_seen[draft_id] = seen
+        return seen
+
+    def _look(self, draft_id: str) -> _SeenDraft | None:
+        """Read the draft now (its body too where that is allowed) and remember it."""
+        mailbox = self._mailbox
+        fmt = "raw" if self._reads_text() else "minimal"
+        request = mailbox._drafts().get(userId="me", id=draft_id, format=fmt)
+        found = mailbox._session.read(request, missing_ok=True)
+        if not found:
+            return None
+        message = found["message"]
+        text = draft_text(_decode(message.get("raw", ""))) if fmt == "raw" else None
+        version = str(message["id"])
+        thread = str(message["threadId"])
+        seen = _SeenDraft(version, thread, self._until, StoredDraft(version, text))
+        mailbox._drafts_seen[draft_id] = seen
+        return seen
+
+    def _fate(self, draft: CreatedDraft, ref: _Ref) -> DraftState:
+        """Sent or deleted, for a draft that is gone."""
+        mailbox = self._mailbox
+        seen = mailbox._drafts_seen.pop(ref.draft_id, None)
+        home = seen.thread if seen else ref.thread_id
+        if _sent_copy_in(self._thread(home), draft):
+            mailbox._sent_in[draft.ref] = home
+            return DraftState.SENT
+        for thread_id in self._sent_elsewhere(home):
+            if _moved_copy_in(self._thread(thread_id), draft, self._drafted_in(thread_id)):
+                mailbox._sent_in[draft.ref] = thread_id
+                return DraftState.SENT
+        return DraftState.DELETED
+
+    def _sent_elsewhere(self, home: str) -> list[str]:
+        """The other threads where messages were sent since the last sync's mark."""
+        if self._changes is None:
+            return []
+        threads = (a.thread for a in self._changes.arrived(*_SENT_LABELS) if a.thread != home)
+        return list(dict.fromkeys(threads))
+
+    def _drafted_in(self, thread_id: str) -> bool:
+        """Whether a draft was written in the thread since the last sync's mark."""
+        changes = self._changes
+        return changes is not None and any(a.thread == thread_id for a in changes.arrived("DRAFT"))
+
+    def _thread(self, thread_id: str) -> list[dict[str, Any]]:
+        """The thread's messages, from memory when no change touched it since."""
+        mailbox, changes = self._mailbox, self._changes
+        seen = mailbox._threads_seen.get(thread_id)
+        if (
+            seen is not None
+            and changes is not None
+            and changes.covers(seen.as_of)
+            and not changes.touched(after=seen.as_of, thread=thread_id)
+        ):
+            mailbox._threads_seen[thread_id] = replace(seen, as_of=self._until)
+            return seen.messages
+        thread = mailbox._thread(thread_id, _THREAD_HEADERS)
+        messages = list(thread.get("messages", [])) if thread else []
+        mailbox._threads_seen[thread_id] = _SeenThread(messages, self._until)
+        return messages
+
+
+def _sent_copy_in(messages: list[dict[str, Any]], draft: CreatedDraft) -> bool:
+    """Whether the draft's own thread holds the copy it became (sent or scheduled).
+
+    A check-in's thread also holds the thank-you it answers, so only a copy of
+    this draft counts. A note that started its own thread (not a "Re:") is the
+    lone sent message there even when the user changed its subject before sending.
+    """
+    sent = [m for m in messages if _labels(m) & _SENT_LABELS]
+    wanted = _Wanted(draft.message_id.strip(), draft.to, draft.subject)
+    started_thread = not draft.subject.lower().startswith("re:")
+    alone = started_thread and len(messages) == 1 and bool(sent)
+    return alone or any(wanted.matches(m) for m in sent)
+
+
+def _moved_copy_in(messages: list[dict[str, Any]], draft: CreatedDraft, drafted: bool) -> bool:
+    """Whether another thread holds the draft's sent copy: one carrying its Message-ID or
+    its To and Subject, or, where a draft was written in that thread since the last
+    look (Gmail moved it there when its subject was edited), the lone message sent to
+    the same recipient."""
+    sent = [m for m in messages if _labels(m) & _SENT_LABELS]
+    wanted = _Wanted(draft.message_id.strip(), draft.to, draft.subject)
+    if any(wanted.matches(m) for m in sent):
+        return True
+    to = draft.to.lower()
+    alone = drafted and len(messages) == 1 and len(sent) == 1
+    return alone and to in {a.lower() for _, a in getaddresses([_header(sent[0], "To")])}
+
+
+def _note_in(
+    messages: list[dict[str, Any]], draft: CreatedDraft, thread_id: str
+) -> SentNote | None:
+    """The newest sent copy in the thread whose Message-ID, or To and Subject, are the
+    draft's; else (the user edited the subject before sending) the newest message the
+    user sent there."""
+    newest_first = [m for m in reversed(messages) if _labels(m) & _SENT_LABELS and _message_id(m)]
+    wanted = _Wanted(draft.message_id.strip(), draft.to, draft.subject)
+    chosen = next((m for m in newest_first if wanted.matches(m)), None)
+    chosen = chosen or next(iter(newest_first), None)
+    if chosen is None:
+        return None
+    return SentNote(_message_id(chosen), thread_id, _header(chosen, "Subject"))
+
+
+def _answered_in(messages: list[dict[str, Any]], correspondent: str, account: str) -> bool:
+    """Whether a message of the thread is from the interviewer (or a colleague at their
+    domain); the user's own messages never count."""
+    senders = [
+        address
+        for message in messages
+        if not _labels(message) & _OWN_LABELS
+        for _, address in getaddresses([_header(message, "From")])
+    ]
+    return answered_by(senders, correspondent, [account])
+
+
+def _history_id(mark: str, account: str) -> int:
+    """The history id a mark (`<history id>/<account>`) holds; 0 for none, or for a mark
+    of another account's mailbox, whose history ids mean nothing here."""
+    history_id, _, owner = mark.partition("/")
+    return int(history_id) if history_id.isdigit() and owner == account else 0
+
+
+def _draft_id_of(ref: str) -> str:
+    """The draft id a reference names ("" for anything else)."""
+    try:
+        return _Ref.parse(ref).draft_id
+    except ConnectorError:
+        return ""
 
 
 def _check_only_to(own: str, headers: Message) -> None:

@@ -72,6 +72,7 @@ from daemon.core.protocols import (
     DraftState,
     SentNote,
     StoredDraft,
+    Synced,
 )
 from daemon.core.text import one_line
 
@@ -317,6 +318,10 @@ class ImapMailbox:
         ref = self._append(drafts, message, (_DRAFT, _SEEN), "saving the draft")
         log.debug("saved draft %s", ref)
         return str(ref)
+
+    def sync(self, mark: str) -> Synced:
+        """The account answers each question afresh over the cycle's one connection; no mark."""
+        return Synced(self)
 
     def find_draft(
         self,

@@ -63,6 +63,7 @@ from daemon.core.protocols import (
     DraftState,
     SentNote,
     StoredDraft,
+    Synced,
 )
 from daemon.files import ensure_private_dir, fsync_directory, write_atomically
 
@@ -141,6 +142,10 @@ class MaildirMailbox:
         A cycle begins here: the first write into each folder cleans its tmp/ again.
         """
         self._swept.clear()
+
+    def sync(self, mark: str) -> Synced:
+        """Files are cheap to look at: the Maildir answers each question afresh, no mark."""
+        return Synced(self)
 
     def find_draft(
         self,

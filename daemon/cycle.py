@@ -43,9 +43,10 @@ from daemon.core.protocols import (
     CalendarSource,
     ConnectorError,
     DraftState,
-    Mailbox,
+    MailboxView,
     SignInRequiredError,
     StoredDraft,
+    Synced,
 )
 from daemon.core.text import one_line
 from daemon.executor import Outcome, execute
@@ -57,6 +58,10 @@ log = logging.getLogger(__name__)
 
 # How far ahead to read: far enough to notice upcoming interviews in logs, cheap to fetch.
 _LOOKAHEAD = timedelta(days=1)
+# The ledger's meta: where the mailbox stood at the last kept sync, and how often its
+# changes since then were no longer kept, so that every draft had to be read again.
+MAILBOX_MARK = "mailbox_mark"
+MAILBOX_RESCANS = "mailbox_rescans"
 
 
 @dataclass(frozen=True)
@@ -151,10 +156,11 @@ def run_cycle(
     interviews = interviews_of(done, runtime)
     possible = [j for j in done if j.verdict is Verdict.POSSIBLE]
     try:
+        synced = sync_mailbox(runtime)
         rebuild.settle(now, runtime, interviews)
         interviews, lost = rebuild.held_back(interviews, runtime)
         _ask_about([*(candidate_of(j, now) for j in possible), *lost], reading.read, now, runtime)
-        outcome = _draft_and_remind(now, runtime, interviews, should_stop)
+        outcome = _draft_and_remind(now, runtime, interviews, synced.view, should_stop)
     except SignInRequiredError as error:
         _alert_sign_in(runtime.ledger, error, now)
         raise
@@ -162,6 +168,7 @@ def run_cycle(
         runtime.ledger.set_alert(MAILBOX_ALERT, f"the mailbox could not be used: {error}", now)
         raise
     runtime.ledger.clear_alert(MAILBOX_ALERT)
+    _keep_mark(runtime.ledger, synced)
     runtime.ledger.advance()
     _announce_drafts(interviews, outcome, runtime)
     failures = reading.failures
@@ -245,11 +252,53 @@ def candidate_of(judgement: Judgement, now: datetime) -> Candidate:
     return Candidate(judgement.ref, title, event.end, reason, judgement.recipients, now)
 
 
+def sync_mailbox(runtime: Runtime) -> Synced:
+    """Ask the mailbox what changed since the mark the ledger keeps, once for the cycle.
+
+    A mailbox that cannot say is asked draft by draft instead, as the cycle goes
+    (a failing one then fails there, and the rest of the cycle still runs).
+    """
+    mailbox = runtime.mailbox
+    mailbox.check_ready()
+    try:
+        synced = mailbox.sync(runtime.ledger.meta(MAILBOX_MARK) or "")
+    except SignInRequiredError:
+        raise
+    except ConnectorError as error:
+        log.warning("could not ask the mailbox what changed; asking draft by draft: %s", error)
+        return Synced(mailbox)
+    if synced.rescanned:
+        log.info(
+            "the mailbox no longer keeps its changes since the last cycle: every draft "
+            "is read again (%d times so far)",
+            int(runtime.ledger.meta(MAILBOX_RESCANS) or "0") + 1,
+        )
+    return synced
+
+
+def _keep_mark(ledger: Ledger, synced: Synced) -> None:
+    """Keep where the mailbox stood at this cycle's sync, for the next one to start from.
+
+    While a create is unsettled the older mark stays: the changes since it hold
+    the draft the create may have left, which is then found without reading
+    every draft.
+    """
+    if synced.rescanned:
+        ledger.set_meta(MAILBOX_RESCANS, str(int(ledger.meta(MAILBOX_RESCANS) or "0") + 1))
+    unsettled = any(r.status is DraftStatus.CREATING for r in ledger.records().values())
+    if synced.mark and not unsettled:
+        ledger.set_meta(MAILBOX_MARK, synced.mark)
+
+
 def _draft_and_remind(
-    now: datetime, runtime: Runtime, interviews: list[Interview], should_stop: Callable[[], bool]
+    now: datetime,
+    runtime: Runtime,
+    interviews: list[Interview],
+    view: MailboxView,
+    should_stop: Callable[[], bool],
 ) -> Outcome:
     """Ask the mailbox what became of the drafts, plan, and carry the plan out."""
-    actions = planned(now, runtime, interviews)
+    actions = planned(now, runtime, interviews, view)
     command = runtime.settings.notes.rewrite_command
     if command:
         records = list(runtime.ledger.records().values())
@@ -257,14 +306,16 @@ def _draft_and_remind(
     return execute(actions, runtime.ledger, runtime.mailbox, now, runtime.channels, should_stop)
 
 
-def planned(now: datetime, runtime: Runtime, interviews: list[Interview]) -> list[Action]:
-    """What a cycle would do now: the mailbox and the ledger are only read."""
-    mailbox, ledger = runtime.mailbox, runtime.ledger
-    mailbox.check_ready()
+def planned(
+    now: datetime, runtime: Runtime, interviews: list[Interview], view: MailboxView
+) -> list[Action]:
+    """What a cycle would do now, with the mailbox as `view` shows it: the mailbox and
+    the ledger are only read."""
+    ledger = runtime.ledger
     records = ledger.records()
-    observed = observe_drafts(mailbox, records)
-    stored = read_waiting(mailbox, records, observed)
-    watched = watch_sent(mailbox, records.values(), now) if runtime.drafting.check_ins else {}
+    observed = observe_drafts(view, records)
+    stored = read_waiting(view, records, observed)
+    watched = watch_sent(view, records.values(), now) if runtime.drafting.check_ins else {}
     seen = Snapshot(interviews, records, observed, ledger.reminders(), watched, stored)
     return plan(now, seen, runtime.drafting)
 
@@ -283,13 +334,14 @@ def dry_run(now: datetime, runtime: Runtime) -> DryRun:
     line of the ledger (the rewrite command is not run either)."""
     reading = read_calendars(now, runtime, learn=False)
     done = reading.finished(now, runtime.settings)
-    actions = planned(now, runtime, interviews_of(done, runtime))
+    view = sync_mailbox(runtime).view  # its mark is not kept: a dry run writes nothing
+    actions = planned(now, runtime, interviews_of(done, runtime), view)
     possible = [j for j in done if j.verdict is Verdict.POSSIBLE]
     return DryRun(actions, possible, reading.failures)
 
 
 def read_waiting(
-    mailbox: Mailbox, records: dict[DraftKey, DraftRecord], observed: dict[DraftKey, DraftState]
+    mailbox: MailboxView, records: dict[DraftKey, DraftRecord], observed: dict[DraftKey, DraftState]
 ) -> dict[DraftKey, StoredDraft]:
     """Every draft still waiting to be sent, as the mailbox holds it now."""
     stored: dict[DraftKey, StoredDraft] = {}
@@ -309,7 +361,7 @@ def read_waiting(
 
 
 def watch_sent(
-    mailbox: Mailbox, records: Iterable[DraftRecord], now: datetime
+    mailbox: MailboxView, records: Iterable[DraftRecord], now: datetime
 ) -> dict[DraftKey, Watched]:
     """What the mailbox says of each sent thank-you still watched: its copy, any reply."""
     watched: dict[DraftKey, Watched] = {}
@@ -369,7 +421,7 @@ def read_events(
 
 
 def observe_drafts(
-    mailbox: Mailbox, records: dict[DraftKey, DraftRecord]
+    mailbox: MailboxView, records: dict[DraftKey, DraftRecord]
 ) -> dict[DraftKey, DraftState]:
     """What the mailbox says of every draft the ledger has as waiting to be sent."""
     observed: dict[DraftKey, DraftState] = {}

@@ -7,7 +7,14 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from connectors.draft_text import draft_text
-from daemon.core.protocols import ConnectorError, CreatedDraft, DraftState, SentNote, StoredDraft
+from daemon.core.protocols import (
+    ConnectorError,
+    CreatedDraft,
+    DraftState,
+    SentNote,
+    StoredDraft,
+    Synced,
+)
 
 
 class MemoryMailbox:
@@ -27,6 +34,9 @@ class MemoryMailbox:
 
     def check_ready(self) -> None:
         pass
+
+    def sync(self, mark: str) -> Synced:
+        return Synced(self)
 
     def create_draft(self, message: EmailMessage, reply_to: SentNote | None = None) -> str:
         if self.fail_create:

@@ -18,6 +18,11 @@ BENCH = Path(__file__).parent.parent / "bench"
         ("startup.py", ["--runs", "1"], "followup status"),
         ("idle_bench.py", ["--seconds", "3", "--interval", "1"], "RSS first / last / max"),
         ("many_drafts.py", ["--drafts", "20"], "idle cycle (same runtime"),
+        (
+            "google_requests.py",
+            ["--pending", "3", "--watched", "3", "--drafts", "20"],
+            "per idle cycle",
+        ),
     ],
 )
 def test_the_benchmark_runs(script, options, printed):

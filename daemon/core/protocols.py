@@ -97,8 +97,58 @@ class HoldsConnection(Protocol):
         ...
 
 
+class MailboxView(Protocol):
+    """What the mailbox says of the drafts and the sent notes: what a cycle plans from.
+
+    A `Mailbox` is itself a view that asks the mailbox afresh each time;
+    `Mailbox.sync` may give one that answers from what it learnt then.
+    """
+
+    def draft_state(self, draft: CreatedDraft) -> DraftState:
+        """Whether the draft is still pending, was sent, or was deleted."""
+        ...
+
+    def read_draft(self, ref: str) -> StoredDraft | None:
+        """The draft as it stands (see `Mailbox.read_draft`)."""
+        ...
+
+    def sent_note(self, draft: CreatedDraft) -> SentNote | None:
+        """The sent copy of a draft reported as sent, if it can be found."""
+        ...
+
+    def has_reply(self, note: SentNote, correspondent: str) -> bool:
+        """Whether `correspondent` (the interviewer's address) answered the sent note."""
+        ...
+
+
+@dataclass(frozen=True)
+class Synced:
+    """What a mailbox learnt at the start of a cycle.
+
+    `view` answers for this cycle's planning, as the mailbox stood at the
+    sync; `mark` is where it stood, to keep and pass to the next sync ("" where
+    the mailbox keeps no record of its changes); `rescanned` says the changes
+    since the mark given were no longer kept, so everything was read again.
+    """
+
+    view: MailboxView
+    mark: str = ""
+    rescanned: bool = False
+
+
 class Mailbox(Protocol):
     """Where thank-you drafts are kept until the user sends them."""
+
+    def sync(self, mark: str) -> Synced:
+        """Learn at once what changed since `mark` (what an earlier sync returned, ""
+        for none), for one cycle to plan from.
+
+        After it, `find_draft` may look for an interrupted create only among the
+        changes since `mark`: the daemon keeps a mark only while no create it began
+        is unsettled, so the mark it passes is from before any such create.
+        Raises `ConnectorError` when the mailbox cannot be asked.
+        """
+        ...
 
     def create_draft(self, message: EmailMessage, reply_to: SentNote | None = None) -> str:
         """Store `message` as a draft and return a reference to it (path or id).

@@ -22,6 +22,7 @@ same tests run against Maildir folders and against a fake Gmail.
 from __future__ import annotations
 
 import abc
+import dataclasses
 import uuid
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -374,6 +375,38 @@ class MailboxContract(abc.ABC):
         assert check_in is not None
         assert check_in.message_id == self.sent_message_id(draft)
         assert check_in.message_id != note.message_id
+
+    # --- a cycle's view (`sync`) -------------------------------------------------------
+
+    def test_each_sync_shows_what_the_mailbox_shows(self, mailbox: Mailbox) -> None:
+        waiting, sent, deleted = (
+            self.create(mailbox, make_message(subject=f"{SUBJECT} ({n})")) for n in range(3)
+        )
+        synced = mailbox.sync("")
+        assert not synced.rescanned
+        for draft in (waiting, sent, deleted):
+            assert synced.view.draft_state(draft) is DraftState.PENDING
+            assert synced.view.read_draft(draft.ref) == mailbox.read_draft(draft.ref)
+        self.user_sends(sent)
+        self.user_deletes(deleted)
+        edited = self.user_edits(waiting, "Hallo José,\n\nmeine Worte.\n")
+        waiting = dataclasses.replace(waiting, ref=edited)
+        view = mailbox.sync(synced.mark).view
+        assert view.draft_state(waiting) is DraftState.PENDING
+        assert view.read_draft(waiting.ref) == mailbox.read_draft(waiting.ref)
+        assert view.draft_state(sent) is DraftState.SENT
+        assert view.draft_state(deleted) is DraftState.DELETED
+        note = view.sent_note(sent)
+        assert note is not None and note == mailbox.sent_note(sent)
+        self.user_receives_reply(note, JOSE.addr_spec)
+        assert mailbox.sync(synced.mark).view.has_reply(note, JOSE.addr_spec) is True
+
+    def test_a_lost_create_is_found_after_a_sync_from_before_it(self, mailbox: Mailbox) -> None:
+        mark = mailbox.sync("").mark
+        message = make_message()
+        ref = mailbox.create_draft(message)
+        mailbox.sync(mark)
+        assert mailbox.find_draft(str(message["Message-ID"])) == ref
 
     def test_no_reply_right_after_sending(self, mailbox: Mailbox) -> None:
         note = self.send_a_note(mailbox)

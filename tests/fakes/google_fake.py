@@ -65,6 +65,7 @@ import threading
 import time
 import traceback
 import urllib.parse
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -139,6 +140,13 @@ _UNAUTHENTICATED_MESSAGE = (
     "See https://developers.google.com/identity/sign-in/web/devconsole-project."
 )
 
+# The field of a history record that holds each kind of change.
+_HISTORY_FIELDS = {
+    "messageAdded": "messagesAdded",
+    "messageDeleted": "messagesDeleted",
+    "labelAdded": "labelsAdded",
+    "labelRemoved": "labelsRemoved",
+}
 _LABEL_ALIASES = {
     "inbox": "INBOX",
     "sent": "SENT",
@@ -915,8 +923,12 @@ class GoogleFake:
         client_secret: str = "fake-client-secret",
         time_zone: str = "UTC",
         host: str = "127.0.0.1",
+        history_kept: int | None = None,
     ) -> None:
         self.account = account
+        self.history_kept = history_kept
+        """How many history records Gmail keeps (None: all); a start id older than the
+        oldest kept one is a 404, which tests use to force a full re-read."""
         self.client_id = client_id
         self.client_secret = client_secret
         self.problems: list[str] = []
@@ -940,7 +952,7 @@ class GoogleFake:
         # Gmail
         self._mails: dict[str, _Mail] = {}
         self._drafts: dict[str, str] = {}  # draft id -> message id
-        self._history: list[tuple[str, _Json]] = []
+        self._history: list[tuple[str, _Json, set[str]]] = []
         self._history_id = 1000
         self._history_floor = 0
         # Calendar
@@ -1270,6 +1282,11 @@ class GoogleFake:
         """Requests received so far, oldest first; `route` may be a glob."""
         with self._lock:
             return [r for r in self._log if route is None or fnmatch.fnmatchcase(r.route, route)]
+
+    def request_counts(self) -> Counter[str]:
+        """How many requests each route received so far (e.g. ``"gmail.users.history.list"``)."""
+        with self._lock:
+            return Counter(r.route for r in self._log)
 
     def clear_requests(self) -> None:
         with self._lock:
@@ -1604,18 +1621,35 @@ class GoogleFake:
         with self._lock:
             return self._view(self._mails[message_id])
 
-    def user_sends_draft(self, draft_id: str, *, new_message_id_header: bool = False) -> str:
+    def user_sends_draft(
+        self, draft_id: str, *, new_message_id_header: bool = False, in_place: bool = False
+    ) -> str:
         """Send a draft as the Gmail UI does: the draft disappears and a message
         with a new Gmail id appears in the same thread, labelled SENT. Gmail keeps
-        the Message-ID header unless `new_message_id_header`. Returns the new id."""
+        the Message-ID header unless `new_message_id_header`. With `in_place` the
+        draft's own message becomes the sent one instead (history: DRAFT removed,
+        SENT added). Returns the sent message's id."""
         with self._lock:
             mail = self._draft_mail(draft_id)
+            if in_place:
+                del self._drafts[draft_id]
+                self._relabel(mail, add=self._sent_labels(mail.raw), remove=["DRAFT"])
+                return mail.id
             raw = mail.raw
             if new_message_id_header:
                 raw = _with_header(raw, "Message-ID", self._new_message_id_header())
             del self._drafts[draft_id]
             self._delete_mail(mail.id)
             return self._store_mail(raw, self._sent_labels(raw), mail.thread_id).id
+
+    def user_writes_draft(self, message: EmailMessage | bytes) -> str:
+        """Save a draft as the Gmail UI does (no request to count). Returns its draft id."""
+        raw = message if isinstance(message, bytes) else message.as_bytes()
+        with self._lock:
+            mail = self._store_mail(_ensure_message_id(raw, "mail.gmail.com"), ["DRAFT"])
+            draft_id = f"r-{7_000_000_000_000_000_000 + next(self._counter)}"
+            self._drafts[draft_id] = mail.id
+            return draft_id
 
     def user_schedules_draft(self, draft_id: str) -> str:
         """Press "Schedule send": the draft goes, a message labelled SCHEDULED stays in its
@@ -1640,9 +1674,12 @@ class GoogleFake:
         body: str | None = None,
         subject: str | None = None,
         new_message_id_header: bool = False,
+        new_thread: bool = False,
     ) -> str:
         """Edit a draft in the Gmail UI: the draft id stays, its message gets a
-        new Gmail id (even when nothing visible changed). Returns that id."""
+        new Gmail id (even when nothing visible changed). With `new_thread` the
+        draft leaves its thread for a new one, as Gmail does when a subject edit
+        breaks the conversation. Returns the new message's id."""
         with self._lock:
             mail = self._draft_mail(draft_id)
             message = mail.email()
@@ -1655,7 +1692,8 @@ class GoogleFake:
             if new_message_id_header:
                 del message["Message-ID"]
                 message["Message-ID"] = self._new_message_id_header()
-            new = self._store_mail(message.as_bytes(), list(mail.labels), mail.thread_id)
+            thread = None if new_thread else mail.thread_id
+            new = self._store_mail(message.as_bytes(), list(mail.labels), thread)
             self._delete_mail(mail.id)
             self._drafts[draft_id] = new.id
             return new.id
@@ -1705,6 +1743,13 @@ class GoogleFake:
             self._history_floor = self._history_id
             self._history.clear()
 
+    def user_labels_message(
+        self, message_id: str, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+    ) -> None:
+        """Add and remove labels on a message, as the user does by reading or filing it."""
+        with self._lock:
+            self._relabel(self._mails[message_id], add=add, remove=remove)
+
     def _view(self, mail: _Mail, draft_id: str | None = None) -> MailView:
         if draft_id is None:
             draft_id = next((did for did, mid in self._drafts.items() if mid == mail.id), None)
@@ -1740,14 +1785,31 @@ class GoogleFake:
         mail = self._mails.pop(mail_id)
         self._record_history("messageDeleted", mail)
 
-    def _record_history(self, kind: str, mail: _Mail) -> None:
+    def _relabel(self, mail: _Mail, *, add: Sequence[str], remove: Sequence[str]) -> None:
+        removed = [label for label in remove if label in mail.labels]
+        mail.labels = [label for label in mail.labels if label not in removed]
+        if removed:
+            self._record_history("labelRemoved", mail, removed)
+        added = [label for label in add if label not in mail.labels]
+        mail.labels.extend(added)
+        if added:
+            self._record_history("labelAdded", mail, added)
+
+    def _record_history(self, kind: str, mail: _Mail, labels: Sequence[str] = ()) -> None:
+        """One history record, with a history id above every earlier one, as Gmail keeps them."""
         self._history_id += 1
         mail.history_id = self._history_id
         reference = {"id": mail.id, "threadId": mail.thread_id}
         record: _Json = {"id": str(self._history_id), "messages": [reference]}
-        key = {"messageAdded": "messagesAdded", "messageDeleted": "messagesDeleted"}[kind]
-        record[key] = [{"message": reference | {"labelIds": list(mail.labels)}}]
-        self._history.append((kind, record))
+        change: _Json = {"message": reference | {"labelIds": list(mail.labels)}}
+        if kind in ("labelAdded", "labelRemoved"):
+            change["labelIds"] = list(labels)
+        record[_HISTORY_FIELDS[kind]] = [change]
+        self._history.append((kind, record, set(mail.labels) | set(labels)))
+        if self.history_kept is not None and len(self._history) > self.history_kept:
+            dropped = self._history[: len(self._history) - self.history_kept]
+            del self._history[: len(dropped)]
+            self._history_floor = int(dropped[-1][1]["id"])
 
     def _thread_for(self, raw: bytes, requested: object) -> str | None:
         """The thread a new message joins. Gmail honours a requested threadId only
@@ -1924,13 +1986,10 @@ class GoogleFake:
         label = call.arg("labelId")
         records = [
             record
-            for kind, record in self._history
+            for kind, record, labels in self._history
             if int(record["id"]) > int(start)
             and (not kinds or kind in kinds)
-            and (
-                label is None
-                or any(label in m["message"]["labelIds"] for m in record.get("messagesAdded", []))
-            )
+            and (label is None or label in labels)
         ]
         page, next_token = self._paginate(call, records, default=100, maximum=500)
         result: _Json = {"historyId": str(self._history_id)}

@@ -382,6 +382,59 @@ def test_history_lists_what_changed(google_fake: GoogleFake, gmail: Any) -> None
     assert caught.value.status_code == 404
 
 
+def _history(gmail: Any, start: str) -> list[dict[str, Any]]:
+    answer = gmail.users().history().list(userId="me", startHistoryId=start).execute()
+    return list(answer.get("history", []))
+
+
+def test_history_ids_grow_with_every_change_and_label_changes_are_recorded(
+    google_fake: GoogleFake, gmail: Any
+) -> None:
+    start = gmail.users().getProfile(userId="me").execute()["historyId"]
+    draft = _create_draft(gmail, _thank_you())
+    sent = google_fake.user_sends_draft(draft["id"], in_place=True)
+    google_fake.user_labels_message(sent, add=["STARRED"])
+
+    history = _history(gmail, start)
+    ids = [int(h["id"]) for h in history]
+    assert ids == sorted(set(ids)) and ids[0] > int(start)
+    assert [h["labelsRemoved"][0]["labelIds"] for h in history if "labelsRemoved" in h] == [
+        ["DRAFT"]
+    ]
+    added = [h["labelsAdded"][0]["labelIds"] for h in history if "labelsAdded" in h]
+    assert added == [["SENT"], ["STARRED"]]
+    assert google_fake.message(sent).label_ids == ("SENT", "STARRED")
+
+
+def test_history_keeps_only_its_window(google_fake: GoogleFake, gmail: Any) -> None:
+    google_fake.history_kept = 2
+    start = gmail.users().getProfile(userId="me").execute()["historyId"]
+    _create_draft(gmail, _thank_you())
+    assert len(_history(gmail, start)) == 1
+    for _ in range(3):
+        _create_draft(gmail, _thank_you())
+    with pytest.raises(HttpError) as caught:
+        _history(gmail, start)
+    assert caught.value.status_code == 404
+    latest = gmail.users().getProfile(userId="me").execute()["historyId"]
+    assert _history(gmail, str(int(latest) - 2)) != []
+
+
+def test_a_subject_edit_can_move_the_draft_to_a_new_thread(
+    google_fake: GoogleFake, gmail: Any
+) -> None:
+    draft = _create_draft(gmail, _thank_you())
+    google_fake.user_edits_draft(draft["id"], subject="Thanks!", new_thread=True)
+    moved = gmail.users().drafts().get(userId="me", id=draft["id"]).execute()
+    assert moved["message"]["threadId"] != draft["message"]["threadId"]
+
+
+def test_requests_are_counted_per_route(google_fake: GoogleFake, gmail: Any) -> None:
+    gmail.users().getProfile(userId="me").execute()
+    gmail.users().getProfile(userId="me").execute()
+    assert google_fake.request_counts()["gmail.users.getProfile"] == 2
+
+
 # --------------------------------------------------------------------------- calendar
 
 
