@@ -224,7 +224,8 @@ class IcsCalendar:
 
     def _events(self, start: datetime, end: datetime) -> list[Event]:
         held = self._held
-        if held is not None and held.covers(start, end) and not self._changed_since(held):
+        fresh = self._pending is None  # else `changed()` already downloaded a new feed
+        if held is not None and held.covers(start, end) and fresh and not self._changed_since(held):
             return held.answer(start, end)
         with self._open() as document:
             if held is not None and held.digest == document.digest and held.covers(start, end):
@@ -1115,7 +1116,8 @@ def _open_file(path: Path, not_icalendar: Callable[[bytes, str], Exception]) -> 
     with file:
         try:
             facts = os.fstat(file.fileno())
-            version, racy = _file_version(facts), time.time_ns() - facts.st_mtime_ns < _RACY_NS
+            # The change time, which no one can set back, tells how recent the last write is.
+            version, racy = _file_version(facts), time.time_ns() - facts.st_ctime_ns < _RACY_NS
             head = file.read(_HEAD_BYTES)
             if facts.st_size > MAX_CALENDAR_BYTES:
                 raise ConnectorError(f"calendar file {path}: {_TOO_LARGE}")
@@ -1144,8 +1146,9 @@ def _needs_converting(head: bytes) -> bool:
 
 
 def _digest(stream: IO[bytes]) -> bytes:
-    """The SHA-256 of what is left of `stream`, which is then rewound to its start."""
+    """The SHA-256 of all of `stream`, which is then rewound to its start."""
     digest = hashlib.sha256()
+    stream.seek(0)
     while chunk := stream.read(_HEAD_BYTES * 16):
         digest.update(chunk)
     stream.seek(0)
