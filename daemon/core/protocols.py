@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from daemon.core.model import CreatedDraft as CreatedDraft  # re-exported: part of the Mailbox seam
 from daemon.core.model import Event
@@ -51,6 +51,21 @@ class CalendarSource(Protocol):
         Raises `ConnectorError` when the calendar as a whole cannot be read;
         a single broken event is logged and skipped instead.
         """
+        ...
+
+
+@runtime_checkable
+class WatchedSource(Protocol):
+    """A calendar that can tell cheaply whether it changed since it was last read, so the
+    daemon looks often and reads (and drafts) soon after a change, not at the next cycle."""
+
+    @property
+    def watch_seconds(self) -> float:
+        """How often asking `changed()` is cheap enough (a file's stat, a feed's 304)."""
+        ...
+
+    def changed(self) -> bool:
+        """Whether the calendar may differ from what the last read found; never raises."""
         ...
 
 
