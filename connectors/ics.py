@@ -848,7 +848,7 @@ class _Splitter:
             _note(component, name, line)
         if name in (b"RDATE", b"EXDATE"):
             component.values += line.count(b",")
-        self._append(_as_utf8(line))
+        self._append(line)
 
     def _append(self, line: bytes) -> None:
         component = self._component
@@ -871,13 +871,13 @@ class _Splitter:
                 self._skip("time zone", component)
             else:
                 self._budget.keep(component.size, component.values)
-                calendar.zones.append(component.lines)
+                calendar.zones.append(_in_utf8(component.lines))
         elif component.name == "VEVENT":
             if component.problem:
                 self._skip("event", component)
             elif self._keep_all or self._may_matter(component):
                 self._budget.keep(component.size, component.values)
-                calendar.events.append(component.lines)
+                calendar.events.append(_in_utf8(component.lines))
                 self._kept[-1].append(component.offset)
                 if component.label:
                     self._needed.add(component.label)
@@ -964,6 +964,11 @@ def _last_day(rule: bytes, start: int) -> int | None:
     except (ValueError, OverflowError):
         return None
     return _day_number(last)
+
+
+def _in_utf8(lines: list[bytes]) -> list[bytes]:
+    """A kept component's lines in UTF-8 (converted only once kept: most are never parsed)."""
+    return [_as_utf8(line) for line in lines]
 
 
 def _content_lines(stream: IO[bytes]) -> Iterator[bytes]:
