@@ -38,7 +38,7 @@ CHECK_EVERY_SECONDS = 5 * 60  # the default `[interviews] check_every_minutes`
 
 
 def google_rows() -> list[Row]:
-    """The Google figures, from the script another change adds next to this one."""
+    """The Google request figures, from `google_requests.py` beside this script."""
     try:
         from google_requests import rows
     except ModuleNotFoundError as error:
