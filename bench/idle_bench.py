@@ -1,10 +1,10 @@
 """Measure `followup run` idling as a service would: resident memory and CPU over a period.
 
-Usage: python bench/idle_bench.py [--seconds 600] [--interval 5]
+Usage: python bench/idle_bench.py [--seconds 600] [--interval 5] [--events N]
 
-It starts the daemon on the demo calendar (checking it every minute, so the
-period includes real cycles), samples /proc for its RSS and CPU time, stops it
-with SIGTERM, and prints the figures. Linux only.
+It starts the daemon on the demo calendar, or a large one (`big_calendar.py`),
+checking it every minute (so the period includes real cycles), samples /proc
+for its RSS and CPU time, stops it with SIGTERM, and prints the figures. Linux only.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from big_calendar import big_calendar
 
 from daemon.demo import sample_calendar
 
@@ -44,34 +47,66 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=600)
-    parser.add_argument("--interval", type=float, default=5)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Idle:
+    """What `followup run` used while idling: the period, its RSS samples and its CPU time."""
+
+    seconds: float
+    rss: list[float]
+    cpu: float
+
+    @property
+    def cpu_per_hour(self) -> float:
+        """CPU seconds the daemon would use in an hour at this rate."""
+        return self.cpu * 3600 / self.seconds
+
+
+def idle(seconds: float, interval: float, calendar: bytes) -> Idle:
+    """Run `followup run` on `calendar` (checked every minute) and sample it for `seconds`."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        (root / "calendar.ics").write_bytes(sample_calendar(datetime.now(UTC)))
+        (root / "calendar.ics").write_bytes(calendar)
         (root / "config.toml").write_text(CONFIG, encoding="utf-8")
         daemon = subprocess.Popen(
             [sys.executable, "-m", "daemon", "run", "--config", str(root / "config.toml")],
             stderr=subprocess.DEVNULL,
             env=os.environ | {"HOME": tmp},
         )
-        time.sleep(3)  # start-up and the first cycle are not idling
+        _wait_for_first_cycle(root / "Drafts" / "cur")
         start_cpu, started = cpu_seconds(daemon.pid), time.monotonic()
         samples = []
-        while time.monotonic() - started < args.seconds:
+        while time.monotonic() - started < seconds:
             samples.append(rss_mib(daemon.pid))
-            time.sleep(args.interval)
+            time.sleep(interval)
         used = cpu_seconds(daemon.pid) - start_cpu
         elapsed = time.monotonic() - started
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=30)
-    print(f"idle period                  {elapsed:8.0f} s (a cycle every minute)")
-    first, last, peak = samples[0], samples[-1], max(samples)
+    return Idle(elapsed, samples, used)
+
+
+def _wait_for_first_cycle(drafts: Path) -> None:
+    """Start-up and the first cycle are not idling: wait for its drafts, and a bit."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (drafts.is_dir() and any(drafts.iterdir())):
+        time.sleep(0.2)
+    time.sleep(3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=600)
+    parser.add_argument("--interval", type=float, default=5)
+    parser.add_argument("--events", type=int, default=0, help="a large calendar (0: the demo's)")
+    args = parser.parse_args()
+    now = datetime.now(UTC)
+    calendar = big_calendar(args.events, now) if args.events else sample_calendar(now)
+    figures = idle(args.seconds, args.interval, calendar)
+    print(f"idle period                  {figures.seconds:8.0f} s (a cycle every minute)")
+    first, last, peak = figures.rss[0], figures.rss[-1], max(figures.rss)
     print(f"RSS first / last / max      {first:6.1f} / {last:.1f} / {peak:.1f} MiB")
-    print(f"CPU time used                {used:8.2f} s ({100 * used / elapsed:.3f} % of one core)")
+    used, share = figures.cpu, 100 * figures.cpu / figures.seconds
+    print(f"CPU time used                {used:8.2f} s ({share:.3f} % of one core)")
 
 
 if __name__ == "__main__":

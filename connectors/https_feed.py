@@ -6,9 +6,11 @@ huge or trickling feed is abandoned.
 from __future__ import annotations
 
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from http import HTTPStatus
 from http.client import HTTPMessage
 from typing import IO
 
@@ -39,18 +41,44 @@ class HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+Validators = tuple[str, str]
+"""What a server said identifies the feed's version: its ETag and Last-Modified ("" if none)."""
+
+
 def fetch_https(
-    url: str, *, timeout: float, total: float, limit: int, redact: Callable[[str], str]
-) -> bytes:
-    """The feed at `url`: each read waits at most `timeout` seconds; a feed larger than
-    `limit` bytes, or still arriving after `total` seconds, raises ConnectorError. urllib's
-    errors are left to the caller."""
+    url: str,
+    *,
+    timeout: float,
+    total: float,
+    limit: int,
+    redact: Callable[[str], str],
+    validators: Validators = ("", ""),
+) -> tuple[bytes | None, Validators]:
+    """The feed at `url` and its validators, or None for the feed when the server answers
+    that it is unchanged since the `validators` given (a conditional GET, 304).
+
+    Each read waits at most `timeout` seconds; a feed larger than `limit` bytes, or
+    still arriving after `total` seconds, raises ConnectorError. urllib's errors are left
+    to the caller."""
     started = time.monotonic()
     opener = urllib.request.build_opener(HttpsOnlyRedirects(redact))
-    request = urllib.request.Request(url, headers={"User-Agent": "interview-followup"})
+    headers = {"User-Agent": "interview-followup"}
+    etag, modified = validators
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    request = urllib.request.Request(url, headers=headers)
     chunks: list[bytes] = []
     size = 0
-    with opener.open(request, timeout=timeout) as response:
+    try:
+        response = opener.open(request, timeout=timeout)
+    except urllib.error.HTTPError as error:
+        if error.code == HTTPStatus.NOT_MODIFIED and (etag or modified):
+            error.close()
+            return None, validators
+        raise
+    with response:
         while chunk := response.read(_CHUNK_BYTES):
             size += len(chunk)
             if size > limit:
@@ -58,4 +86,5 @@ def fetch_https(
             if time.monotonic() - started > total:
                 raise ConnectorError(f"still arriving after {total:g} s")
             chunks.append(chunk)
-    return b"".join(chunks)
+        answered = (response.headers.get("ETag", ""), response.headers.get("Last-Modified", ""))
+    return b"".join(chunks), answered

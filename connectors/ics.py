@@ -23,14 +23,16 @@ import io
 import logging
 import os
 import re
+import stat
 import time
 import urllib.error
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -78,8 +80,21 @@ memory while the window is expanded: about 60 bytes each)."""
 MAX_READ_SECONDS = 20.0
 """Parsing and expanding one calendar (after its download) stops with an error after this long."""
 
+HOLD_AHEAD = timedelta(days=7)
+"""How far past the window asked for a read keeps events: the windows of the next reads move
+forward with the clock, and inside this they are answered without parsing the calendar again."""
+FILE_WATCH_SECONDS = 2.0
+"""How often a calendar file is looked at for a change (a `stat`) by `followup run`."""
+FEED_POLL_SECONDS = 60.0
+"""How often a calendar feed is asked for a change (a conditional GET) by `followup run`."""
+
 Fetch = Callable[[str, float], bytes]
 """Downloads an https URL within a timeout (seconds); injected by tests."""
+Validators = tuple[str, str]
+"""A feed's ETag and Last-Modified as its server gave them ("" for none)."""
+ConditionalFetch = Callable[[str, float, Validators], tuple[bytes | None, Validators]]
+"""Downloads an https URL within a timeout unless the server says it is unchanged since the
+validators given (then None), returning its new validators."""
 
 _TIMING_PROPERTIES = frozenset(
     {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
@@ -100,6 +115,12 @@ _PERIODS = {"WEEKLY": timedelta(weeks=1), "DAILY": timedelta(days=1), "HOURLY": 
 _PROBE_FROM = datetime.max.year - 400
 # How many lines, or recurrence steps, pass between two looks at the clock.
 _CLOCK_EVERY = 4096
+# A file's stat cannot tell a change made this soon after the one it shows (the clock
+# behind mtime ticks coarsely): its bytes are compared instead.
+_RACY_NS = 2_000_000_000
+# Enough of a file to tell how it is encoded and whether it has line feeds.
+_HEAD_BYTES = 64 * 1024
+_TOO_LARGE = f"larger than {MAX_CALENDAR_BYTES // 2**20} MiB, refused"
 
 # Reading a calendar's lines before parsing them.
 _NAME = re.compile(rb"[ \t]*([A-Za-z0-9-]+)[ \t]*[;:]")
@@ -124,7 +145,13 @@ class OverBudgetError(ConnectorError):
 
 
 class IcsCalendar:
-    """A `CalendarSource` reading one iCalendar file or https feed on every call."""
+    """A `CalendarSource` reading one iCalendar file or https feed, and a `WatchedSource`.
+
+    A read keeps the events it found over the window asked for and `HOLD_AHEAD`
+    past it; while the calendar is unchanged (the same `stat` of a file, a 304
+    or the same bytes from a feed) later windows inside that are answered from
+    them without parsing again.
+    """
 
     def __init__(
         self,
@@ -149,8 +176,10 @@ class IcsCalendar:
         self._url = None if url is None else _https_url(url)
         self._where = str(path) if self._url is None else _redact(self._url)
         self._timeout = timeout
-        self._fetch: Fetch = fetch or _fetch_https
+        self._get: ConditionalFetch = _get_https if fetch is None else _unconditional(fetch)
         self._reader = CalendarReader(name, default_tz=default_tz)
+        self._held: _Held | None = None
+        self._pending: tuple[bytes, Validators] | None = None  # a feed `changed()` downloaded
 
     @property
     def name(self) -> str:
@@ -174,26 +203,123 @@ class IcsCalendar:
             reason = one_line(str(exc), 160) or type(exc).__name__
             raise ConnectorError(f"calendar {self._where}: cannot be read ({reason})") from None
 
-    def _events(self, start: datetime, end: datetime) -> list[Event]:
-        data = self._read()
-        document = Document(self._where, data)
-        return self._reader.events(self._where, [document], start, end, skip_broken=False)
-
-    def _read(self) -> bytes:
-        data = read_calendar_file(self._path) if self._path is not None else self._download()
-        if len(data) > MAX_CALENDAR_BYTES:
-            raise ConnectorError(
-                f"calendar {self._where}: larger than {MAX_CALENDAR_BYTES // 2**20} MiB, refused"
-            )
-        return data
-
-    def _download(self) -> bytes:
-        assert self._url is not None  # the constructor guarantees one of them
+    def changed(self) -> bool:
+        """Whether the calendar may differ from what the last read found (True before the
+        first read): a `stat` of a file (its bytes compared only when that cannot tell), a
+        conditional GET of a feed, whose new content is kept for the next read. A calendar
+        that cannot be looked at now counts as unchanged: the next cycle will say why."""
+        if self._held is None:
+            return True
         try:
-            return self._fetch(self._url, self._timeout)
+            return self._changed_since(self._held)
+        except ConnectorError as error:
+            log.debug("looking at calendar %s: %s", self._where, error)
+            return False
+
+    @property
+    def watch_seconds(self) -> float:
+        """How often asking `changed()` is cheap enough: seconds for a file, a minute for a feed."""
+        return FILE_WATCH_SECONDS if self._path is not None else FEED_POLL_SECONDS
+
+    def _events(self, start: datetime, end: datetime) -> list[Event]:
+        held = self._held
+        fresh = self._pending is None  # else `changed()` already downloaded a new feed
+        if held is not None and held.covers(start, end) and fresh and not self._changed_since(held):
+            return held.answer(start, end)
+        with self._open() as document:
+            if held is not None and held.digest == document.digest and held.covers(start, end):
+                held.version, held.racy = document.version, document.racy
+            else:
+                self._held = self._read_held(document, start, end)
+        assert self._held is not None  # just read
+        return self._held.answer(start, end)
+
+    def _changed_since(self, held: _Held) -> bool:
+        if self._path is not None:
+            if _file_version(self._stat()) == held.version and not held.racy:
+                return False
+            with self._open() as document:
+                if document.digest != held.digest:
+                    return True
+                held.version, held.racy = document.version, document.racy
+                return False
+        body, validators = self._download(held.version)
+        if body is None:
+            return False
+        if hashlib.sha256(body).digest() == held.digest:
+            held.version = validators
+            return False
+        self._pending = (body, validators)
+        return True
+
+    def _read_held(self, document: _Document, start: datetime, end: datetime) -> _Held:
+        """What `document` holds over the window and `HOLD_AHEAD` past it (only over the
+        window when the longer one is over budget); an error is kept for the window only."""
+        held = _Held(document.version, document.digest, document.racy, start, end + HOLD_AHEAD)
+        try:
+            held.events = self._window_events(document, start, held.end)
+            return held
+        except OverBudgetError:
+            pass
+        except Exception as exc:  # kept and raised again while the calendar is unchanged
+            held.end, held.error = end, self._failure(exc)
+            return held
+        held.end = end
+        try:
+            held.events = self._window_events(document, start, end)
+        except Exception as exc:  # kept and raised again while the calendar is unchanged
+            held.error = self._failure(exc)
+        return held
+
+    def _failure(self, exc: Exception) -> ConnectorError:
+        if isinstance(exc, ConnectorError):
+            return exc
+        # A stranger's calendar may break anything: one line, no trace.
+        log.debug("reading calendar %s failed", self._where, exc_info=exc)
+        reason = one_line(str(exc), 160) or type(exc).__name__
+        return ConnectorError(f"calendar {self._where}: cannot be read ({reason})")
+
+    def _window_events(self, document: _Document, start: datetime, end: datetime) -> list[Event]:
+        budget = _Budget(self._where, _near(start, end))
+        found = self._reader.stream_events(document.stream, document.head, start, end, budget)
+        return sorted(found, key=lambda event: (event.start, event.uid))
+
+    def _stat(self) -> os.stat_result:
+        assert self._path is not None  # only asked of a file
+        try:
+            return self._path.stat()
+        except OSError as exc:
+            raise ConnectorError(f"calendar file {self._path}: {exc.strerror}") from None
+
+    @contextmanager
+    def _open(self) -> Iterator[_Document]:
+        """The calendar as it is now, streamed from its file where it can be."""
+        if self._path is not None:
+            with _open_file(self._path, self._not_icalendar) as document:
+                yield document
+            return
+        if self._pending is None:
+            body, validators = self._download(("", ""))
+            assert body is not None  # an unconditional GET has one
+        else:
+            (body, validators), self._pending = self._pending, None
+        if len(body) > MAX_CALENDAR_BYTES:
+            raise ConnectorError(f"calendar {self._where}: {_TOO_LARGE}")
+        text = _as_utf8_document(body, self._not_icalendar)
+        yield _Document(validators, hashlib.sha256(body).digest(), False, io.BytesIO(text), body)
+
+    def _download(self, validators: object) -> tuple[bytes | None, Validators]:
+        """The feed and its validators, or None when it is unchanged since `validators`."""
+        assert self._url is not None  # the constructor guarantees one of them
+        sent = validators if isinstance(validators, tuple) else ("", "")
+        try:
+            return self._get(self._url, self._timeout, sent)
         except Exception as exc:  # any failure of any fetcher must become one clear line
             reason = _fetch_failure(exc, self._timeout)
             raise ConnectorError(f"calendar {self._where}: download failed ({reason})") from None
+
+    def _not_icalendar(self, data: bytes, detail: str = "") -> ConnectorError:
+        return _not_icalendar(self._where, data, detail)
 
 
 @dataclass(frozen=True)
@@ -246,9 +372,7 @@ class CalendarReader:
             budget.check_time()
             budget.read(len(document.data))
             try:
-                found.extend(
-                    _DocumentReader(self, document.where).events(document, start, end, budget)
-                )
+                found.extend(self._document_events(document, start, end, budget))
             except OverBudgetError:
                 raise
             except Exception as exc:  # a stranger's file may break anything; the others still count
@@ -258,6 +382,21 @@ class CalendarReader:
                 reason = one_line(str(exc), 160) or type(exc).__name__
                 self.warn("calendar %s: skipping %s: %s", where, document.where, reason)
         return sorted(found, key=lambda event: (event.start, event.uid))
+
+    def stream_events(
+        self, stream: IO[bytes], head: bytes, start: datetime, end: datetime, budget: _Budget
+    ) -> list[Event]:
+        """The occurrences in [start, end), in no order, of the calendar text in `stream`
+        (UTF-8 with line feeds; `head`, its first bytes as read, says what it is when it is
+        no calendar), read within `budget`."""
+        return _DocumentReader(self, budget.where).events(stream, head, start, end, budget)
+
+    def _document_events(
+        self, document: Document, start: datetime, end: datetime, budget: _Budget
+    ) -> list[Event]:
+        reader = _DocumentReader(self, document.where)
+        text = _as_utf8_document(document.data, reader.not_icalendar)
+        return reader.events(io.BytesIO(text), document.data, start, end, budget)
 
     def warn(self, message: str, *args: object) -> None:
         """Warn once per problem; the daemon re-reads the calendar every few minutes."""
@@ -278,30 +417,37 @@ class _DocumentReader:
         self._warn = reader.warn
 
     def events(
-        self, document: Document, start: datetime, end: datetime, budget: _Budget
+        self, stream: IO[bytes], head: bytes, start: datetime, end: datetime, budget: _Budget
     ) -> list[Event]:
         """The document's occurrences in [start, end), in no order."""
         found: list[Event] = []
-        for calendar in self._parse(document.data, budget):
+        for calendar in self._parse(stream, head, budget):
             found.extend(self._calendar_events(calendar, start, end, budget))
         return found
 
-    def _parse(self, data: bytes, budget: _Budget) -> list[icalendar.Component]:
-        """The VCALENDARs in `data` (some feeds concatenate several), each holding only
+    def not_icalendar(self, data: bytes, detail: str = "") -> ConnectorError:
+        """The error for a document that is no calendar, with a hint when it is a web page."""
+        return _not_icalendar(self._where, data, detail)
+
+    def _parse(self, stream: IO[bytes], head: bytes, budget: _Budget) -> list[icalendar.Component]:
+        """The VCALENDARs in `stream` (some feeds concatenate several), each holding only
         what can matter: its events near the window, its series and its time zones."""
-        calendars = self._split(_as_utf8_document(data, self._not_icalendar), budget)
+        calendars = self._split(stream, budget)
         if not calendars:
-            raise self._not_icalendar(data, " (no VCALENDAR)")
+            raise self.not_icalendar(head, " (no VCALENDAR)")
         # A calendar without an event near the window has nothing to say: not parsed at all.
         return [self._parse_calendar(calendar, budget) for calendar in calendars if calendar.events]
 
-    def _split(self, data: bytes, budget: _Budget) -> list[_CalendarText]:
+    def _split(self, stream: IO[bytes], budget: _Budget) -> list[_CalendarText]:
+        stream.seek(0)
         splitter = _Splitter(self._where, self._warn, budget)
-        for number, line in enumerate(_content_lines(data)):
+        for number, line in enumerate(_content_lines(stream)):
             if number % _CLOCK_EVERY == 0:
                 budget.check_time()
+                if splitter.offset > MAX_CALENDAR_BYTES:  # a file that grows as it is read
+                    raise ConnectorError(f"calendar {self._where}: {_TOO_LARGE}")
             splitter.feed(line)
-        return splitter.finish()
+        return splitter.finish(stream)
 
     def _parse_calendar(self, text: _CalendarText, budget: _Budget) -> icalendar.Component:
         try:
@@ -348,12 +494,6 @@ class _DocumentReader:
             else:
                 zones.append(zone)
         return _CalendarText(text.header, zones, text.events)
-
-    def _not_icalendar(self, data: bytes, detail: str = "") -> ConnectorError:
-        hint = ""
-        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            hint = "; it looks like a web page, is this the calendar's iCal address?"
-        return ConnectorError(f"calendar {self._where}: not an iCalendar file{detail}{hint}")
 
     def _calendar_events(
         self, calendar: icalendar.Component, start: datetime, end: datetime, budget: _Budget
@@ -550,7 +690,7 @@ class _Budget:
 
     def __init__(self, where: str, near: tuple[datetime, datetime]) -> None:
         self.near = near
-        self._where = where
+        self.where = where
         self._deadline = time.monotonic() + MAX_READ_SECONDS
         self._occurrences = 0
         self._steps = 0
@@ -609,13 +749,47 @@ class _Budget:
         return None
 
     def _over(self, reason: str) -> OverBudgetError:
-        return OverBudgetError(f"calendar {self._where}: too much to read: {reason}")
+        return OverBudgetError(f"calendar {self.where}: too much to read: {reason}")
 
 
 def _near(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """The window widened by the longest event and the furthest move of a series: an
     occurrence outside this cannot overlap the window nor move into it."""
     return start - 2 * MAX_EVENT_LENGTH, end + MAX_EVENT_LENGTH
+
+
+@dataclass
+class _Document:
+    """A calendar's bytes as they are now, and what tells whether they changed."""
+
+    version: object  # a file's identity, size and times; a feed's validators
+    digest: bytes  # SHA-256 of the bytes as read
+    racy: bool  # a file changed too shortly before being read for its version to be trusted
+    stream: IO[bytes]  # the bytes as UTF-8 with line feeds, from the start
+    head: bytes  # the first bytes as read, to say what they are when they are no calendar
+
+
+@dataclass
+class _Held:
+    """What the last read of a calendar found: the events over [start, end), or the error."""
+
+    version: object
+    digest: bytes
+    racy: bool
+    start: datetime
+    end: datetime
+    events: list[Event] = field(default_factory=list)
+    error: ConnectorError | None = None
+
+    def covers(self, start: datetime, end: datetime) -> bool:
+        """Whether the window [start, end) lies inside what was read."""
+        return self.start <= start and end <= self.end
+
+    def answer(self, start: datetime, end: datetime) -> list[Event]:
+        """The events overlapping [start, end), or the error of the read raised again."""
+        if self.error is not None:
+            raise self.error
+        return [event for event in self.events if event.start < end and event.end > start]
 
 
 @dataclass
@@ -638,29 +812,43 @@ class _Component:
     """A component of a VCALENDAR as its lines are read, and what decides if it is kept."""
 
     name: str
+    offset: int = 0  # where its BEGIN line starts in the document
     lines: list[bytes] = field(default_factory=list)
     size: int = 0
     values: int = 0  # its lines, and the dates of its RDATE and EXDATE lists
     label: str = ""  # its UID (an event) or TZID (a time zone), for the log
     days: list[int] = field(default_factory=list)  # of DTSTART and RECURRENCE-ID, as YYYYMMDD
-    repeats: bool = False  # RRULE, RDATE, a change to "this and future": kept whatever its dates
+    start_day: int | None = None  # of DTSTART, as YYYYMMDD
+    rules: list[bytes] = field(default_factory=list)  # its RRULE values
+    repeats: bool = False  # RDATE, a change to "this and future": kept whatever its dates
+    instance: bool = False  # it has a RECURRENCE-ID: one occurrence of a series
     attendees: int = 0
     problem: str = ""
+
+    @property
+    def in_series(self) -> bool:
+        """Whether it is a series or one of its occurrences, told apart by UID only."""
+        return self.repeats or self.instance or bool(self.rules)
 
 
 class _Splitter:
     """Cuts a calendar, content line by content line, into the parts worth parsing.
 
     Kept: the header properties `_HEADER` names, every VTIMEZONE, and each
-    VEVENT that repeats or starts near the window; other components and events
-    are never parsed. Guests beyond `MAX_ATTENDEES` are dropped; an event that
-    is too large, nested too deep or never closed is logged and skipped.
+    VEVENT that starts near the window or belongs to a series that can reach
+    it (with every other VEVENT of its UID: a series keeps its moved and
+    cancelled occurrences); other components and events are never parsed.
+    Guests beyond `MAX_ATTENDEES` are dropped; an event that is too large,
+    nested too deep or never closed is logged and skipped.
     """
 
-    def __init__(self, where: str, warn: Callable[..., None], budget: _Budget) -> None:
+    def __init__(
+        self, where: str, warn: Callable[..., None], budget: _Budget, *, keep_all: bool = False
+    ) -> None:
         self._where = where
         self._warn = warn
         self._budget = budget
+        self._keep_all = keep_all
         low, high = (moment.astimezone(UTC) for moment in budget.near)
         # A date in a line is local time: a day on each side for any zone.
         self._days = (_day_number(low - timedelta(days=1)), _day_number(high + timedelta(days=1)))
@@ -668,6 +856,12 @@ class _Splitter:
         self._stack: list[str] = []  # the open components, outermost first
         self._deeper = 0  # components open beyond MAX_NESTING, counted only
         self._component: _Component | None = None
+        self.offset = 0  # of the next line in the document
+        self._kept: list[list[int]] = []  # per calendar, where each kept event starts
+        self._needed: set[str] = set()  # the UIDs of the events kept
+        # Events of a series left out for their dates, by UID, as (calendar, start, end) in
+        # the document: read again at the end when another event of their UID was kept.
+        self._aside: dict[str, list[tuple[int, int, int]]] = {}
         # The header and zones of the calendar being read are charged to the budget with its
         # first event kept: a calendar of nothing near the window (one of thousands of vdir
         # files) is never parsed, so it costs nothing.
@@ -675,6 +869,7 @@ class _Splitter:
 
     def feed(self, line: bytes) -> None:
         """Take the next content line (folds included, as in the file)."""
+        self.offset += len(line)
         match = _NAME.match(line)
         name = match.group(1).upper() if match else b""
         if name == b"BEGIN":
@@ -687,13 +882,34 @@ class _Splitter:
             self._charge(len(line), 1)
             self._calendars[-1].header.append(_as_utf8(line))
 
-    def finish(self) -> list[_CalendarText]:
-        """The calendars read; components left open at the end are closed (and an event
+    def finish(self, document: IO[bytes]) -> list[_CalendarText]:
+        """The calendars read from `document` (which is read again for the events set aside
+        whose series was kept); components left open at the end are closed (and an event
         left open is skipped)."""
         if self._component is not None:
             self._component.problem = f"it has no END:{self._component.name}"
             self._close()
+        for uid in sorted(self._needed & self._aside.keys()):
+            for number, start, end in self._aside[uid]:
+                document.seek(start)
+                self._reread(number, start, document.read(end - start))
+        for calendar, starts in zip(self._calendars, self._kept, strict=True):
+            # In the document's order, as a full parse would see them.
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            calendar.events = [calendar.events[i] for i in order]
         return self._calendars
+
+    def _reread(self, number: int, start: int, text: bytes) -> None:
+        """Keep the event `text`, which the document holds from `start` in its calendar
+        `number`, whatever its dates."""
+        again = _Splitter(self._where, self._warn, self._budget, keep_all=True)
+        again._calendars, again._kept = [_CalendarText()], [[]]
+        again._stack, again.offset = ["VCALENDAR"], start
+        for line in _content_lines(io.BytesIO(text)):
+            again.feed(line)
+        again.finish(io.BytesIO())
+        self._calendars[number].events += again._calendars[0].events
+        self._kept[number] += again._kept[0]
 
     def _begin(self, kind: str, line: bytes) -> None:
         if len(self._stack) >= MAX_NESTING:
@@ -704,9 +920,10 @@ class _Splitter:
         self._stack.append(kind)
         if self._stack == ["VCALENDAR"]:
             self._calendars.append(_CalendarText())
+            self._kept.append([])
             self._owed = (0, 0)
         elif len(self._stack) == 2 and self._stack[0] == "VCALENDAR":
-            self._component = _Component(kind)
+            self._component = _Component(kind, offset=self.offset - len(line))
         if self._component is not None:
             self._append(line)
 
@@ -742,7 +959,7 @@ class _Splitter:
             _note(component, name, line)
         if name in (b"RDATE", b"EXDATE"):
             component.values += line.count(b",")
-        self._append(_as_utf8(line))
+        self._append(line)
 
     def _append(self, line: bytes) -> None:
         component = self._component
@@ -765,14 +982,20 @@ class _Splitter:
                 self._skip("time zone", component)
             else:
                 self._charge(component.size, component.values)
-                calendar.zones.append(component.lines)
+                calendar.zones.append(_in_utf8(component.lines))
         elif component.name == "VEVENT":
             if component.problem:
                 self._skip("event", component)
-            elif self._may_matter(component):
-                calendar.events.append(component.lines)
+            elif self._keep_all or self._may_matter(component):
+                calendar.events.append(_in_utf8(component.lines))
                 self._charge(component.size, component.values)
+                self._kept[-1].append(component.offset)
+                if component.label:
+                    self._needed.add(component.label)
                 self._note_guests(component)
+            elif component.in_series:
+                place = (len(self._calendars) - 1, component.offset, self.offset)
+                self._aside.setdefault(component.label, []).append(place)
 
     def _charge(self, size: int, values: int) -> None:
         """Charge what is kept to the budget, or owe it until the calendar has an event."""
@@ -784,7 +1007,11 @@ class _Splitter:
 
     def _may_matter(self, event: _Component) -> bool:
         low, high = self._days
-        return event.repeats or not event.days or any(low <= d <= high for d in event.days)
+        if event.repeats or not event.days or any(low <= d <= high for d in event.days):
+            return True
+        # A series starting after the window is kept, as one reaching it: the parser judges it.
+        start = event.start_day
+        return start is not None and (start > high or _reaches(event.rules, start, low))
 
     def _skip(self, what: str, component: _Component) -> None:
         label = component.label or "(no UID)"
@@ -805,20 +1032,68 @@ def _note(component: _Component, name: bytes, line: bytes) -> None:
     """Record what a property of the component itself says about keeping it."""
     if name in (b"UID", b"TZID") and not component.label:
         component.label = _unfold(line).partition(b":")[2].strip().decode("utf-8", "replace")
-    elif name in (b"RRULE", b"RDATE"):
+    elif name == b"RRULE":
+        component.rules.append(_unfold(line).partition(b":")[2].strip().upper())
+    elif name == b"RDATE":
         component.repeats = True
     elif name in (b"DTSTART", b"RECURRENCE-ID"):
+        component.instance = component.instance or name == b"RECURRENCE-ID"
         day = _line_day(line)
         if day is None or b"THISANDFUTURE" in line.upper():
             component.repeats = True  # unreadable here: the parser judges it
         else:
             component.days.append(day)
+            if name == b"DTSTART":
+                component.start_day = day
 
 
-def _content_lines(data: bytes) -> Iterator[bytes]:
-    """Each content line of `data` with its folds, as in `data`, one at a time."""
+def _reaches(rules: list[bytes], start: int, low: int) -> bool:
+    """Whether a series starting on day `start` (YYYYMMDD) may still have an occurrence
+    starting on day `low` or later; False only when every rule surely ends before."""
+    if not rules:
+        return False
+    for rule in rules:
+        last = _last_day(rule, start)
+        if last is None or last >= low:
+            return True
+    return False
+
+
+def _last_day(rule: bytes, start: int) -> int | None:
+    """The latest day (YYYYMMDD) an occurrence of `rule` from `start` can fall on, read from
+    its UNTIL, or bounded by its COUNT where every period surely holds one occurrence (DAILY,
+    WEEKLY, with at most BYDAY); None when the rule may go on, or cannot be read here."""
+    parts = dict(part.partition(b"=")[::2] for part in rule.split(b";"))
+    if b"UNTIL" in parts:
+        day = parts[b"UNTIL"][:8]
+        return int(day) if len(day) == 8 and day.isdigit() else None
+    count, interval = parts.get(b"COUNT", b""), parts.get(b"INTERVAL", b"1")
+    frequency, weekdays = parts.get(b"FREQ"), parts.get(b"BYDAY")
+    if not (count.isdigit() and interval.isdigit()) or frequency not in (b"DAILY", b"WEEKLY"):
+        return None
+    if parts.keys() - {b"FREQ", b"COUNT", b"INTERVAL", b"BYDAY", b"WKST"}:
+        return None
+    if weekdays is not None and not all(day.isalpha() for day in weekdays.split(b",")):
+        return None
+    # With BYDAY, a day or a week may hold no occurrence; every week holds one.
+    days_each = 1 if frequency == b"DAILY" and weekdays is None else 7
+    try:
+        first = date(start // 10000, start // 100 % 100, start % 100)
+        last = first + timedelta(days=int(count) * int(interval) * days_each)
+    except (ValueError, OverflowError):
+        return None
+    return _day_number(last)
+
+
+def _in_utf8(lines: list[bytes]) -> list[bytes]:
+    """A kept component's lines in UTF-8 (converted only once kept: most are never parsed)."""
+    return [_as_utf8(line) for line in lines]
+
+
+def _content_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """Each content line of `stream` with its folds, as in `stream`, one at a time."""
     parts: list[bytes] = []
-    for line in io.BytesIO(data):
+    for line in stream:
         if parts and line[:1] in (b" ", b"\t"):
             parts.append(line)
             continue
@@ -843,7 +1118,7 @@ def _line_day(line: bytes) -> int | None:
     return int(digits) if len(digits) == 8 and digits.isdigit() else None
 
 
-def _day_number(moment: datetime) -> int:
+def _day_number(moment: date) -> int:
     return moment.year * 10000 + moment.month * 100 + moment.day
 
 
@@ -911,14 +1186,29 @@ def _redact(url: str) -> str:
     return f"{parts.scheme.lower() or '?'}://{host}/…"
 
 
-def _fetch_https(url: str, timeout: float) -> bytes:
-    """The feed, refused once it passes MAX_CALENDAR_BYTES or MAX_DOWNLOAD_SECONDS."""
+def _get_https(url: str, timeout: float, validators: Validators) -> tuple[bytes | None, Validators]:
+    """The feed unless unchanged since `validators`, refused once it passes
+    MAX_CALENDAR_BYTES or MAX_DOWNLOAD_SECONDS."""
     # Imported here: urllib.request loads ssl, which a calendar of files never needs.
     from connectors.https_feed import fetch_https
 
     return fetch_https(
-        url, timeout=timeout, total=MAX_DOWNLOAD_SECONDS, limit=MAX_CALENDAR_BYTES, redact=_redact
+        url,
+        timeout=timeout,
+        total=MAX_DOWNLOAD_SECONDS,
+        limit=MAX_CALENDAR_BYTES,
+        redact=_redact,
+        validators=validators,
     )
+
+
+def _unconditional(fetch: Fetch) -> ConditionalFetch:
+    """A fetcher that knows no validators, as a conditional one that always downloads."""
+
+    def get(url: str, timeout: float, _validators: Validators) -> tuple[bytes | None, Validators]:
+        return fetch(url, timeout), ("", "")
+
+    return get
 
 
 def _fetch_failure(exc: Exception, timeout: float) -> str:
@@ -936,6 +1226,45 @@ def _fetch_failure(exc: Exception, timeout: float) -> str:
     return type(exc).__name__
 
 
+@contextmanager
+def _open_file(path: Path, not_icalendar: Callable[[bytes, str], Exception]) -> Iterator[_Document]:
+    """The calendar file as a stream of its bytes (read whole only when it needs converting
+    to UTF-8 with line feeds, or is no regular file), refused past MAX_CALENDAR_BYTES."""
+    try:
+        # Non-blocking: a named pipe without a writer must not hang the daemon.
+        file = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
+    except FileNotFoundError:
+        raise ConnectorError(f"calendar file {path}: not found") from None
+    except OSError as exc:
+        raise ConnectorError(f"calendar file {path}: {_cannot_read(exc)}") from None
+    with file:
+        try:
+            facts = os.fstat(file.fileno())
+            # The change time, which no one can set back, tells how recent the last write is.
+            version, racy = _file_version(facts), time.time_ns() - facts.st_ctime_ns < _RACY_NS
+            head = file.read(_HEAD_BYTES)
+            if facts.st_size > MAX_CALENDAR_BYTES:
+                raise ConnectorError(f"calendar file {path}: {_TOO_LARGE}")
+            if stat.S_ISREG(facts.st_mode) and not _needs_converting(head):
+                digest = _digest(file)
+                yield _Document(version, digest, racy, file, head)
+                return
+            data = head + file.read(MAX_CALENDAR_BYTES + 1 - len(head))
+        except OSError as exc:
+            raise ConnectorError(f"calendar file {path}: {_cannot_read(exc)}") from None
+    if len(data) > MAX_CALENDAR_BYTES:
+        raise ConnectorError(f"calendar file {path}: {_TOO_LARGE}")
+    text = _as_utf8_document(data, not_icalendar)
+    yield _Document(version, hashlib.sha256(data).digest(), racy, io.BytesIO(text), head)
+
+
+def _not_icalendar(where: str, data: bytes, detail: str = "") -> ConnectorError:
+    hint = ""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        hint = "; it looks like a web page, is this the calendar's iCal address?"
+    return ConnectorError(f"calendar {where}: not an iCalendar file{detail}{hint}")
+
+
 def read_calendar_file(path: Path, limit: int = MAX_CALENDAR_BYTES) -> bytes:
     """At most `limit` + 1 bytes of `path`, so an oversized file is noticed; raises
     `ConnectorError` for a file that is missing or cannot be read."""
@@ -946,8 +1275,33 @@ def read_calendar_file(path: Path, limit: int = MAX_CALENDAR_BYTES) -> bytes:
     except FileNotFoundError:
         raise ConnectorError(f"calendar file {path}: not found") from None
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ConnectorError(f"calendar file {path}: cannot be read ({reason})") from None
+        raise ConnectorError(f"calendar file {path}: {_cannot_read(exc)}") from None
+
+
+def _cannot_read(exc: OSError) -> str:
+    return f"cannot be read ({exc.strerror or type(exc).__name__})"
+
+
+def _needs_converting(head: bytes) -> bool:
+    """Whether a file starting with `head` must be read whole to be turned into UTF-8 with
+    line feeds (see `_as_utf8_document`)."""
+    boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    return head.startswith(boms) or b"\n" not in head
+
+
+def _digest(stream: IO[bytes]) -> bytes:
+    """The SHA-256 of all of `stream`, which is then rewound to its start."""
+    digest = hashlib.sha256()
+    stream.seek(0)
+    while chunk := stream.read(_HEAD_BYTES * 16):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.digest()
+
+
+def _file_version(facts: os.stat_result) -> tuple[int, ...]:
+    """What changes whenever a file's content does: its identity, size and change times."""
+    return (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
 
 
 def _label(block: list[bytes]) -> str:

@@ -1,8 +1,10 @@
 """`followup run`: the long-running loop, as a systemd notify service or in a terminal.
 
 It runs a cycle at start, then sleeps until the next thing is due: the
-periodic calendar sync (kept by `schedule`), or the moment the next interview
-ends plus its grace period. Sleeping uses the monotonic clock and is capped,
+periodic calendar sync (kept by `schedule`), the moment the next interview
+ends plus its grace period, or the next look at a calendar that can say
+cheaply whether it changed (a file every few seconds, a feed every minute):
+a change runs a cycle at once. Sleeping uses the monotonic clock and is capped,
 so the loop also pings the systemd watchdog in time and notices within a
 minute when the wall clock jumped (a suspended laptop waking up), and then
 catches up at once. SIGTERM and Ctrl-C stop it after the action in progress;
@@ -16,13 +18,18 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import schedule
 
 from daemon.config import ConfigError, Settings
-from daemon.core.protocols import ConnectorError, SignInRequiredError
+from daemon.core.protocols import (
+    CalendarSource,
+    ConnectorError,
+    SignInRequiredError,
+    WatchedSource,
+)
 from daemon.core.status import summary_line
 from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError
@@ -34,6 +41,7 @@ from daemon.wiring import build_runtime
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Monotonic = Callable[[], float]
 # The longest single sleep: bounds how late the loop notices a resume from suspend.
 MAX_SLEEP = 60.0
 # A wall clock that ran this much further than the monotonic one means a suspend.
@@ -45,13 +53,46 @@ def seconds_to_sleep(
     next_sync: datetime | None,
     next_interview_due: datetime | None,
     watchdog_seconds: float | None,
+    next_look: float | None = None,
 ) -> float:
-    """How long the loop may sleep: until the first thing due, never past a watchdog ping."""
+    """How long the loop may sleep: until the first thing due (`next_look`: seconds until a
+    calendar is looked at), never past a watchdog ping."""
     limits = [MAX_SLEEP]
     limits += [(due - now).total_seconds() for due in (next_sync, next_interview_due) if due]
     if watchdog_seconds:
         limits.append(watchdog_seconds / 2)
+    if next_look is not None:
+        limits.append(next_look)
     return max(0.0, min(limits))
+
+
+class Watch:
+    """When each calendar that can be watched is looked at next, on the monotonic clock."""
+
+    def __init__(self, monotonic: Monotonic) -> None:
+        self._monotonic = monotonic
+        self._due: dict[str, float] = {}
+
+    def seconds_to_look(self, sources: Iterable[CalendarSource]) -> float | None:
+        """Seconds until the next look at one of `sources`, or None when none is watched."""
+        now = self._monotonic()
+        due = [self._due.get(s.name, now) for s in sources if isinstance(s, WatchedSource)]
+        return max(0.0, min(due) - now) if due else None
+
+    def changed(self, sources: Iterable[CalendarSource]) -> list[str]:
+        """The names of the `sources` due a look that changed since they were last read."""
+        now = self._monotonic()
+        found: list[str] = []
+        for source in sources:
+            if not isinstance(source, WatchedSource):
+                continue
+            due = self._due.setdefault(source.name, now + source.watch_seconds)
+            if now < due:
+                continue
+            self._due[source.name] = now + source.watch_seconds
+            if source.changed():
+                found.append(source.name)
+        return found
 
 
 class Daemon:
@@ -63,9 +104,11 @@ class Daemon:
         clock: Clock,
         notifier: Notifier,
         stop: threading.Event,
+        monotonic: Monotonic = time.monotonic,
     ) -> None:
         self._load = load
         self._clock = clock
+        self._watch = Watch(monotonic)
         self._notifier = notifier
         self._stop = stop
         self._wake = threading.Event()
@@ -124,6 +167,9 @@ class Daemon:
         if self._cycle_requested.is_set():
             self._cycle_requested.clear()
             self._cycle()
+        if changed := self._watch.changed(self._runtime.sources):
+            log.info("calendar %s changed; checking it now", ", ".join(changed))
+            self._cycle()
         self._scheduler.run_pending()
         if self._next_due is not None and self._clock() >= self._next_due:
             self._cycle()
@@ -140,7 +186,9 @@ class Daemon:
             idle = self._scheduler.idle_seconds
         now = self._clock()
         next_sync = now + timedelta(seconds=idle) if idle is not None else None
-        return seconds_to_sleep(now, next_sync, self._next_due, self._notifier.watchdog_seconds)
+        watchdog = self._notifier.watchdog_seconds
+        look = self._watch.seconds_to_look(self._runtime.sources)
+        return seconds_to_sleep(now, next_sync, self._next_due, watchdog, look)
 
     def _schedule_sync(self) -> None:
         self._scheduler.clear()

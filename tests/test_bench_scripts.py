@@ -35,3 +35,21 @@ def test_the_benchmark_runs(script, options, printed):
     )
     assert done.returncode == 0, done.stderr
     assert printed in done.stdout
+
+
+def test_the_issue_13_table_runs_or_says_what_it_lacks():
+    small = ["--events", "300", "--large", "600", "--idle-seconds", "3"]
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), *small],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if not (BENCH / "google_requests.py").exists():
+        assert done.returncode != 0
+        assert "needs bench/google_requests.py" in done.stderr
+        return
+    assert done.returncode == 0, done.stderr
+    assert "| figure | us | baseline | ratio |" in done.stdout
+    assert "ICS 600 events, changed: peak RSS" in done.stdout

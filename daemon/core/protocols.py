@@ -54,6 +54,21 @@ class CalendarSource(Protocol):
         ...
 
 
+@runtime_checkable
+class WatchedSource(Protocol):
+    """A calendar that can tell cheaply whether it changed since it was last read, so the
+    daemon looks often and reads (and drafts) soon after a change, not at the next cycle."""
+
+    @property
+    def watch_seconds(self) -> float:
+        """How often asking `changed()` is cheap enough (a file's stat, a feed's 304)."""
+        ...
+
+    def changed(self) -> bool:
+        """Whether the calendar may differ from what the last read found; never raises."""
+        ...
+
+
 @dataclass(frozen=True)
 class SentNote:
     """A note the user sent: what a check-in draft replies to.

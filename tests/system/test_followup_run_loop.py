@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,3 +58,25 @@ def test_the_daemon_drafts_keeps_running_and_stops_cleanly(tmp_path, stop_with):
     assert f"received {signal.Signals(stop_with).name}, stopping" in err
     assert "Traceback" not in err
     assert len(list(drafts.iterdir())) == 5
+
+
+def test_an_interview_added_to_the_calendar_after_it_ended_is_drafted_within_seconds(tmp_path):
+    process, drafts = start_daemon(tmp_path)
+    wait_for_drafts(drafts, 5, process)
+    ended = datetime.now(UTC) - timedelta(minutes=15)
+    added = (
+        "BEGIN:VEVENT\r\nUID:added-late@example.com\r\nSUMMARY:Initech – Final Interview\r\n"
+        f"DTSTART:{ended - timedelta(hours=1):%Y%m%dT%H%M%SZ}\r\n"
+        f"DTEND:{ended:%Y%m%dT%H%M%SZ}\r\nDESCRIPTION:Role: Staff Engineer\r\n"
+        "ATTENDEE;CN=Alex Rivera;PARTSTAT=ACCEPTED:mailto:alex@example.com\r\n"
+        "ATTENDEE;CN=Bill Lumbergh;PARTSTAT=ACCEPTED:mailto:bill@initech.example\r\n"
+        "END:VEVENT\r\n"
+    ).encode()
+    calendar = tmp_path / "calendar.ics"
+    calendar.write_bytes(calendar.read_bytes().replace(b"END:VCALENDAR", added + b"END:VCALENDAR"))
+
+    # The periodic cycle is 5 minutes away: only watching the file drafts it this soon.
+    wait_for_drafts(drafts, 6, process)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=10)
+    assert "changed; checking it now" in err
