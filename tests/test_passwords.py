@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import types
 
 import pytest
 
@@ -67,3 +68,46 @@ def test_the_environment_is_read_when_asked(monkeypatch):
 
 def test_no_source_means_no_password():
     assert password_getter(Credentials(), "a public calendar")() == ""
+
+
+class _KeyringError(Exception):
+    pass
+
+
+def keyring_holding(stored: dict[tuple[str, str], str], *, locked: bool = False) -> object:
+    """A stand-in for the `keyring` library with what the system keyring would hold."""
+
+    def get_password(service: str, username: str) -> str | None:
+        if locked:
+            raise _KeyringError("the collection is locked")
+        return stored.get((service, username))
+
+    errors = types.SimpleNamespace(KeyringError=_KeyringError)
+    return types.SimpleNamespace(get_password=get_password, errors=errors)
+
+
+def test_the_keyring_is_asked_for_the_service_and_user(monkeypatch):
+    fake = keyring_holding({("followup-imap", "alex"): SECRET})
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    monkeypatch.setitem(sys.modules, "keyring.errors", fake.errors)
+    get = password_getter(Credentials("alex", keyring_service="followup-imap"), "IMAP")
+    assert get() == SECRET
+    other = password_getter(Credentials("sam", keyring_service="followup-imap"), "IMAP")
+    with pytest.raises(ConnectorError, match="`keyring set followup-imap sam`"):
+        other()
+
+
+def test_a_locked_keyring_says_so(monkeypatch):
+    fake = keyring_holding({}, locked=True)
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    monkeypatch.setitem(sys.modules, "keyring.errors", fake.errors)
+    get = password_getter(Credentials("alex", keyring_service="followup-imap"), "IMAP")
+    with pytest.raises(ConnectorError, match="the keyring cannot give the password for IMAP"):
+        get()
+
+
+def test_without_the_keyring_library_the_extra_to_install_is_named(monkeypatch):
+    monkeypatch.setitem(sys.modules, "keyring", None)  # what Python does for a missing module
+    get = password_getter(Credentials("alex", keyring_service="followup-imap"), "IMAP")
+    with pytest.raises(ConnectorError, match=r"interview-followup\[keyring\]"):
+        get()
