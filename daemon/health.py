@@ -184,6 +184,13 @@ def _calendar_finding(
 def _calendar_remedy(calendar: CalendarSettings) -> str:
     if calendar.kind is CalendarKind.GOOGLE:
         return "check [[calendar]] calendar_id, and that Google Calendar answers"
+    if calendar.kind is CalendarKind.CALDAV:
+        return (
+            "check [[calendar]] url, username and password source; "
+            "`followup calendars` lists what the server holds"
+        )
+    if calendar.kind is CalendarKind.VDIR:
+        return "fix [[calendar]] path: the folder vdirsyncer keeps the .ics files in"
     if calendar.url:
         return "check the address in [[calendar]] url (a secret address may have been reset)"
     return "fix [[calendar]] path in the configuration, or export the calendar there again"
