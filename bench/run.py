@@ -1,4 +1,4 @@
-"""Every performance figure of issue 13 in one table: figure | us | baseline | ratio.
+"""What an idle daemon costs, in one table: figure | us | baseline | ratio.
 
 Usage: python bench/run.py [--events 10000] [--large 50000] [--idle-seconds 120]
 
