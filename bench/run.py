@@ -1,6 +1,7 @@
 """What an idle daemon costs, in one table: figure | us | baseline | ratio.
 
 Usage: python bench/run.py [--events 10000] [--large 50000] [--idle-seconds 120]
+                           [--tracked 200] [--account-drafts 500]
 
 Calendar rows: the seeded calendars of `big_calendar.py`, each read measured in
 a child process of its own (`ics_bench.py`, for its ru_maxrss), against the
@@ -26,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from big_calendar import big_calendar
+from google_requests import rows as google_rows
 from ics_bench import NOW
 from idle_bench import CONFIG, idle
 
@@ -35,20 +37,6 @@ BENCH = Path(__file__).parent
 Row = tuple[str, float, float, str]
 """(figure, our value, the baseline's value, unit), as `google_requests.rows()` gives them."""
 CHECK_EVERY_SECONDS = 5 * 60  # the default `[interviews] check_every_minutes`
-
-
-def google_rows() -> list[Row]:
-    """The Google request figures, from `google_requests.py` beside this script."""
-    try:
-        from google_requests import rows
-    except ModuleNotFoundError as error:
-        if error.name != "google_requests":
-            raise
-        raise SystemExit(
-            "bench/run.py needs bench/google_requests.py (its rows() gives the Google "
-            "request figures); it is missing from this checkout"
-        ) from None
-    return rows()
 
 
 def read(mode: str, calendar: Path) -> dict[str, float]:
@@ -172,6 +160,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=50_000)
     parser.add_argument("--idle-seconds", type=float, default=120)
+    parser.add_argument("--tracked", type=int, default=200, help="pending drafts, watched notes")
+    parser.add_argument("--account-drafts", type=int, default=500)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rows = calendar_rows(args.events, args.large, Path(tmp))
@@ -179,7 +169,7 @@ def main() -> None:
     rows += idle_rows(args.idle_seconds, args.events)
     # Last: the Google fake grows this process, and a child started after it would count
     # this process's memory as its own peak.
-    rows = google_rows() + rows
+    rows = google_rows(args.tracked, args.tracked, args.account_drafts) + rows
     print(f"idle rows sampled over {args.idle_seconds:g} s, a cycle every minute")
     print(table(rows))
 
