@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from command_line import followup
 from dovecot_server import Account
 from test_mailbox_imap_contract import MailClient
 
@@ -19,20 +18,6 @@ NOW = "2026-11-26T16:00:00+00:00"
 PASSWORD_VARIABLE = "FOLLOWUP_TEST_IMAP_PASSWORD"
 
 pytestmark = pytest.mark.system
-
-
-def followup(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "daemon", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture

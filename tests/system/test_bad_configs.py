@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_followup_command import followup
+from command_line import followup
 
 pytestmark = pytest.mark.system
 

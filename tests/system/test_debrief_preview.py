@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_followup_command import followup
+from command_line import followup
 
 pytestmark = pytest.mark.system
 

@@ -11,28 +11,12 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from command_line import followup
 
 DATA = Path(__file__).parents[1] / "data" / "ics"
 NOW = "2026-11-26T16:00:00+00:00"
 
 pytestmark = pytest.mark.system
-
-
-def followup(
-    *args: str, env: dict[str, str], check: bool = True, stdin: str | None = None
-) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "daemon", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_followup_command import followup
+from command_line import followup
 
 pytestmark = pytest.mark.system
 
