@@ -14,26 +14,21 @@ import contextlib
 import socket
 import threading
 from types import TracebackType
+from typing import Self
 
 
-class FaultyProxy:
-    """Forwards to 127.0.0.1:`port` until the client sent `cut_after` (+ `extra` bytes)."""
+class _Listener:
+    """A loopback listening socket served by a thread while in a `with` block; every
+    connection it keeps in `_open` is closed when the block ends."""
 
-    def __init__(
-        self, port: int, cut_after: bytes, extra: int = 0, *, freeze: bool = False
-    ) -> None:
-        self._upstream = ("127.0.0.1", port)
-        self._pattern = cut_after
-        self._extra = extra
-        self._freeze = freeze
+    def __init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
-        self.cuts = 0
         self._open: list[socket.socket] = []
         self._lock = threading.Lock()
         self._closed = threading.Event()
 
-    def __enter__(self) -> FaultyProxy:
+    def __enter__(self) -> Self:
         threading.Thread(target=self._accept, daemon=True).start()
         return self
 
@@ -48,6 +43,23 @@ class FaultyProxy:
         with self._lock:
             for each in self._open:
                 _close(each)
+
+    def _accept(self) -> None:
+        raise NotImplementedError
+
+
+class FaultyProxy(_Listener):
+    """Forwards to 127.0.0.1:`port` until the client sent `cut_after` (+ `extra` bytes)."""
+
+    def __init__(
+        self, port: int, cut_after: bytes, extra: int = 0, *, freeze: bool = False
+    ) -> None:
+        self._upstream = ("127.0.0.1", port)
+        self._pattern = cut_after
+        self._extra = extra
+        self._freeze = freeze
+        self.cuts = 0
+        super().__init__()
 
     def _accept(self) -> None:
         while not self._closed.is_set():
@@ -111,29 +123,8 @@ class FaultyProxy:
         _close(client)
 
 
-class Silent:
+class Silent(_Listener):
     """A listening socket that accepts and never answers."""
-
-    def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self._accepted: list[socket.socket] = []
-        self._closed = threading.Event()
-
-    def __enter__(self) -> Silent:
-        threading.Thread(target=self._accept, daemon=True).start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self._closed.set()
-        self._listener.close()
-        for each in self._accepted:
-            _close(each)
 
     def _accept(self) -> None:
         while not self._closed.is_set():
@@ -141,7 +132,8 @@ class Silent:
                 connection, _ = self._listener.accept()
             except OSError:
                 return
-            self._accepted.append(connection)
+            with self._lock:
+                self._open.append(connection)
 
 
 def _close(each: socket.socket) -> None:
