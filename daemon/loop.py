@@ -15,7 +15,6 @@ broken; SIGUSR1 runs a cycle now (`followup track` sends it).
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -35,6 +34,7 @@ from daemon.cycle import CycleReport, run_cycle
 from daemon.ledger import LedgerError
 from daemon.notify import Notifier
 from daemon.runtime import Runtime
+from daemon.signals import Requests, handle_signals
 from daemon.spelling import release_dictionary
 from daemon.wiring import build_runtime
 
@@ -103,17 +103,14 @@ class Daemon:
         load: Callable[[], Settings],
         clock: Clock,
         notifier: Notifier,
-        stop: threading.Event,
+        requests: Requests | None = None,
         monotonic: Monotonic = time.monotonic,
     ) -> None:
         self._load = load
         self._clock = clock
         self._watch = Watch(monotonic)
         self._notifier = notifier
-        self._stop = stop
-        self._wake = threading.Event()
-        self._reload_requested = threading.Event()
-        self._cycle_requested = threading.Event()
+        self.requests = requests or Requests()
         self._scheduler = schedule.Scheduler()
         self._runtime = self._build(load())
         self._next_due: datetime | None = None
@@ -124,31 +121,17 @@ class Daemon:
         self._cycle()
         self._notifier.ready(self._summary())
         wall, mono = self._clock(), time.monotonic()
-        while not self._stop.is_set():
-            self._wake.wait(self.sleep_seconds())
-            self._wake.clear()
+        while not self.requests.stopping():
+            if not self.requests.pending():
+                self.requests.sleep(self.sleep_seconds())
             self._notifier.watchdog()
-            if self._stop.is_set():
+            if self.requests.stopping():
                 break
             wall, mono = self.after_wake(wall, mono)
+        log.info("received %s, stopping", self.requests.stop_reason)
         self._notifier.stopping()
         self._runtime.close()
         log.info("stopped")
-
-    def request_stop(self) -> None:
-        """Stop after the action in progress (called from a signal handler)."""
-        self._stop.set()
-        self._wake.set()
-
-    def request_cycle(self) -> None:
-        """Run a cycle at the next wake, which is now (`followup track` asks for one)."""
-        self._cycle_requested.set()
-        self._wake.set()
-
-    def request_reload(self) -> None:
-        """Read the configuration again at the next wake, which is now."""
-        self._reload_requested.set()
-        self._wake.set()
 
     def after_wake(self, wall: datetime, mono: float) -> tuple[datetime, float]:
         """Do what became due while asleep; `wall`/`mono` are both clocks at the last wake."""
@@ -161,11 +144,11 @@ class Daemon:
             # `schedule` keeps local wall time: after a jump either way (a resume, the clock
             # set back, the autumn DST change) its next run is off; count again from now.
             self._schedule_sync()
-        if self._reload_requested.is_set():
-            self._reload_requested.clear()
+        if self.requests.take_reload():
+            log.info("reloading the configuration, as asked")
             self._reload()
-        if self._cycle_requested.is_set():
-            self._cycle_requested.clear()
+        if self.requests.take_cycle():
+            log.info("checking the calendars now, as asked")
             self._cycle()
         if changed := self._watch.changed(self._runtime.sources):
             log.info("calendar %s changed; checking it now", ", ".join(changed))
@@ -196,7 +179,7 @@ class Daemon:
         self._scheduler.every(seconds).seconds.do(self._cycle)
 
     def _cycle(self) -> None:
-        report = cycle_safely(self._runtime, self._clock, self._stop.is_set)
+        report = cycle_safely(self._runtime, self._clock, self.requests.stopping)
         # A failed cycle leaves nothing due early: the next periodic sync tries again
         # (keeping a past due time would make the loop spin).
         self._next_due = report.next_interview_due if report is not None else None
@@ -237,19 +220,24 @@ class Daemon:
         """How connectors wait between retries: the watchdog hears from us, and a
         shutdown cuts the wait short (True: stop trying)."""
         self._notifier.watchdog()
-        stopping = self._stop.wait(seconds)
+        deadline = time.monotonic() + seconds
+        while not self.requests.stopping() and (left := deadline - time.monotonic()) > 0:
+            self.requests.sleep(left)
         self._notifier.watchdog()
-        return stopping
+        return self.requests.stopping()
 
 
 def run_forever(load: Callable[[], Settings], clock: Clock) -> None:
     """Run the daemon until SIGTERM or SIGINT; SIGHUP reloads the configuration."""
-    daemon = Daemon(load, clock, Notifier(), threading.Event())
-    restore = _handle_signals(daemon)
+    requests = Requests()
+    daemon = Daemon(load, clock, Notifier(), requests)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    restore = handle_signals(requests) if on_main_thread else lambda: None
     try:
         daemon.run()
     finally:
         restore()
+        requests.close()
 
 
 def cycle_safely(
@@ -272,34 +260,3 @@ def cycle_safely(
         runtime.end_cycle()
         release_dictionary()
     return None
-
-
-def _handle_signals(daemon: Daemon) -> Callable[[], None]:
-    def stop_now(signum: int, _frame: object) -> None:
-        log.info("received %s, stopping", signal.Signals(signum).name)
-        daemon.request_stop()
-
-    def reload_soon(_signum: int, _frame: object) -> None:
-        log.info("received SIGHUP, reloading the configuration")
-        daemon.request_reload()
-
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def cycle_soon(_signum: int, _frame: object) -> None:
-        log.info("received SIGUSR1, checking the calendars now")
-        daemon.request_cycle()
-
-    handlers = {
-        signal.SIGTERM: stop_now,
-        signal.SIGINT: stop_now,
-        signal.SIGHUP: reload_soon,
-        signal.SIGUSR1: cycle_soon,
-    }
-    previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
-
-    def restore() -> None:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-    return restore

@@ -3,6 +3,8 @@
 A few datagrams are the whole protocol, so no dependency is needed. Outside
 systemd (no `$NOTIFY_SOCKET`) every call does nothing; a failure to notify is
 logged, never raised, because the daemon's work matters more than its report.
+For the same reason a message is never waited on: when the manager's queue is
+full, it is dropped rather than stalling the loop (or its shutdown) behind it.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ class Notifier:
         self._send(f"STATUS={one_line(status, 400)}")
 
     def watchdog(self) -> None:
-        """The main loop is alive."""
-        self._send("WATCHDOG=1")
+        """The main loop is alive (said only when the manager watches)."""
+        if self.watchdog_seconds:
+            self._send("WATCHDOG=1")
 
     def reloading(self) -> None:
         """The configuration is being read again."""
@@ -51,8 +54,9 @@ class Notifier:
             return
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+                sock.setblocking(False)
                 sock.connect(self._address)
-                sock.sendall(message.encode("utf-8"))
+                sock.send(message.encode("utf-8"))
         except OSError as error:
             level = logging.DEBUG if self._failed_before else logging.WARNING
             log.log(level, "could not notify systemd (%s): %s", message.split("=")[0], error)

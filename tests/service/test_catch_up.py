@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import tomllib
 from datetime import UTC, datetime, timedelta
@@ -30,7 +29,7 @@ def test_a_resume_from_suspend_drafts_what_ended_meanwhile(tmp_path: Path) -> No
     (tmp_path / "calendar.ics").write_bytes(sample_calendar(lid_opened))
     settings = parse_settings(tomllib.loads(CONFIG), source="test", base=tmp_path)
     now = [lid_closed]
-    daemon = Daemon(lambda: settings, lambda: now[0], Notifier({}), threading.Event())
+    daemon = Daemon(lambda: settings, lambda: now[0], Notifier({}))
     drafts = tmp_path / "Drafts" / "cur"
     daemon.after_wake(lid_closed, time.monotonic())  # an ordinary wake: nothing due yet
     assert not drafts.exists()
@@ -46,7 +45,7 @@ def test_a_failed_cycle_after_an_interview_ended_does_not_spin(
     (tmp_path / "calendar.ics").write_bytes(sample_calendar(now + timedelta(hours=4)))
     settings = parse_settings(tomllib.loads(CONFIG), source="test", base=tmp_path)
     clock = [now]
-    daemon = Daemon(lambda: settings, lambda: clock[0], Notifier({}), threading.Event())
+    daemon = Daemon(lambda: settings, lambda: clock[0], Notifier({}))
     daemon.after_wake(now - timedelta(hours=1), time.monotonic())  # a cycle: sees what ends
     assert 0 < daemon.sleep_seconds() <= 60
 

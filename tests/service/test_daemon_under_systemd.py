@@ -162,3 +162,33 @@ def test_a_broken_config_at_start_exits_78_which_systemd_does_not_restart(home):
     _out, err = process.communicate(timeout=20)
     assert process.returncode == 78
     assert "you.email" in err and "Traceback" not in err
+
+
+def test_a_storm_of_signals_neither_hangs_nor_loses_the_stop(home, systemd):
+    # A handler that took a lock the interrupted loop was holding would wait for ever.
+    process = start(home, systemd.path)
+    try:
+        systemd.wait_for("READY=1")
+        for n in range(3000):
+            process.send_signal(signal.SIGUSR1 if n % 3 else signal.SIGHUP)
+            time.sleep(0.0005)
+            if n % 100 == 0:
+                systemd.collect(0.001)
+        assert process.poll() is None
+    finally:
+        err = finish(process)
+    assert process.returncode == 0, err
+    assert "received SIGTERM, stopping" in err and "Traceback" not in err
+    assert "reloading the configuration, as asked" in err
+    assert "checking the calendars now, as asked" in err
+
+
+def test_a_manager_that_stops_listening_does_not_keep_the_daemon_from_stopping(home, systemd):
+    process = start(home, systemd.path, watchdog_usec=2_000)  # a ping every millisecond
+    try:
+        systemd.wait_for("READY=1")
+        time.sleep(1)  # nobody reads: the manager's queue is full long before this
+    finally:
+        err = finish(process)
+    assert process.returncode == 0, err
+    assert "stopped" in err

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -115,6 +117,36 @@ def test_a_failure_to_notify_is_logged_not_raised(tmp_path, caplog):
     notifier = Notifier({"NOTIFY_SOCKET": str(tmp_path / "nobody-listens.sock")})
     notifier.ready("up")
     assert "could not notify systemd (READY)" in caplog.text
+
+
+def test_a_manager_that_stops_reading_never_stalls_the_daemon(tmp_path, caplog):
+    path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as manager:
+        manager.bind(str(path))
+        notifier = Notifier({"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "1000000"})
+
+        def ping_then_stop() -> None:
+            for _ in range(2000):  # far more than any queue of datagrams holds
+                notifier.watchdog()
+            notifier.stopping()
+
+        pinging = threading.Thread(target=ping_then_stop, daemon=True)
+        pinging.start()
+        pinging.join(timeout=20)
+        assert not pinging.is_alive(), "a send waited for the manager to read"
+        manager.settimeout(1)
+        assert manager.recv(4096) == b"WATCHDOG=1"
+    assert "could not notify systemd (WATCHDOG)" in caplog.text
+
+
+def test_no_watchdog_pings_when_the_manager_does_not_watch(tmp_path):
+    path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as manager:
+        manager.bind(str(path))
+        Notifier({"NOTIFY_SOCKET": str(path)}).watchdog()
+        Notifier({"NOTIFY_SOCKET": str(path)}).stopping()
+        manager.settimeout(1)
+        assert manager.recv(4096) == b"STOPPING=1"
 
 
 def test_a_fatal_error_under_the_journal_is_filed_as_an_error(tmp_path):

@@ -3,7 +3,6 @@ after the change, not at the next periodic cycle. Both clocks are injected."""
 
 from __future__ import annotations
 
-import threading
 import time
 import tomllib
 from datetime import UTC, datetime, timedelta
@@ -38,7 +37,7 @@ class Clocks:
 def daemon_on(tmp_path: Path, clocks: Clocks) -> Daemon:
     settings = parse_settings(tomllib.loads(CONFIG), source="test", base=tmp_path)
     return Daemon(
-        lambda: settings, lambda: clocks.wall, Notifier({}), threading.Event(), lambda: clocks.mono
+        lambda: settings, lambda: clocks.wall, Notifier({}), monotonic=lambda: clocks.mono
     )
 
 
@@ -55,7 +54,7 @@ def test_an_interview_added_after_it_ended_is_drafted_at_the_next_look(tmp_path:
     (tmp_path / "calendar.ics").write_bytes(EMPTY)
     clocks = Clocks()
     daemon = daemon_on(tmp_path, clocks)
-    daemon.request_cycle()
+    daemon.requests.ask_cycle()
     wake(daemon, clocks)  # the first cycle: nothing to draft
     assert daemon.sleep_seconds() <= 2  # the loop wakes to look at the file
 
@@ -73,7 +72,7 @@ def test_an_unchanged_file_runs_no_cycle(tmp_path: Path, caplog) -> None:
     (tmp_path / "calendar.ics").write_bytes(sample_calendar(NOW))
     clocks = Clocks()
     daemon = daemon_on(tmp_path, clocks)
-    daemon.request_cycle()
+    daemon.requests.ask_cycle()
     wake(daemon, clocks)
     caplog.set_level("INFO")
 
