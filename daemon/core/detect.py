@@ -51,7 +51,9 @@ from daemon.core.people import (
 )
 from daemon.core.text import labelled_lines, one_line, plain_text
 from daemon.core.vocabulary import (
+    ABOUT_YOU,
     FOR_A_ROLE,
+    HIRING,
     HOLD,
     INTERVIEW,
     INTERVIEW_COMPOUNDS,
@@ -393,10 +395,22 @@ def names_a_role(invite: _Invite) -> Signal | None:
     return Signal("role", 1.5, f"it speaks of a role ({found.group(0)!r})") if found else None
 
 
+def asks_about_you(invite: _Invite) -> Signal | None:
+    found = ABOUT_YOU.search(invite.text)
+    return Signal("about-you", 2, f"it asks about you ({found.group(0)!r})") if found else None
+
+
+def says_they_are_hiring(invite: _Invite) -> Signal | None:
+    found = HIRING.search(invite.text)
+    return (
+        Signal("hiring", 1.5, f"they say they are hiring ({found.group(0)!r})") if found else None
+    )
+
+
 def names_a_hiring_stage(invite: _Invite) -> Signal | None:
     found = STAGE.search(invite.title)
     return (
-        Signal("stage", 2, f"the title names a hiring stage ({found.group(0)!r})")
+        Signal("stage", 3, f"the title names a hiring stage ({found.group(0)!r})")
         if found
         else None
     )
@@ -561,6 +575,8 @@ SIGNALS: tuple[Weigh, ...] = (
     description_names_an_interview,
     speaks_of_a_hiring_process,
     names_a_role,
+    asks_about_you,
+    says_they_are_hiring,
     names_a_hiring_stage,
     sent_by_a_tracking_system,
     organised_by_recruiters,

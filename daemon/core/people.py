@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from daemon.core.model import Event, Person, Recipient, ResponseStatus, You
 from daemon.core.text import is_plain_address, labelled_lines, one_line, plain_text
 from daemon.core.vocabulary import (
+    ABSENT,
     CONTACT,
     OBSERVER,
     ORGANISER_ABSENT,
@@ -83,6 +84,7 @@ def interviewers(event: Event, you: You) -> tuple[Recipient, ...]:
     description = plain_text(event.description)
     guests = [p for p in event.attendees if can_receive(p, you)]
     guests = _without_observers(_without_fellow_candidates(guests), description)
+    guests = _without_absentees(guests, description)
     organiser = event.organizer
     if organiser and can_receive(organiser, you) and _organiser_takes_part(event, guests):
         guests.append(organiser)
@@ -196,18 +198,59 @@ def _without_observers(guests: list[Person], description: str) -> list[Person]:
     return [p for p in guests if not p.optional or not watching]
 
 
+def _without_absentees(guests: list[Person], description: str) -> list[Person]:
+    """Guests the invite says will not take part: named in a sentence that says so
+    ("Orla Walsh is copied for administrative purposes only"), or the one who signs an
+    invite that says "I won't be joining". Never everyone: then the invite is misread."""
+    text = fold(description)
+    absent = {
+        p.email
+        for sentence in re.split(r"[.;!?\n]", text)
+        if ABSENT.search(sentence)
+        for p in guests
+        if _named_on(p, sentence, guests)
+    }
+    said = ORGANISER_ABSENT.search(text)
+    if said is not None:
+        signed = set(_words(text[said.end() :]).split())
+        absent |= {p.email for p in guests if _full_name_in(p, signed)}
+    present = [p for p in guests if p.email not in absent]
+    return present or guests
+
+
+def _named_on(person: Person, text: str, guests: list[Person]) -> bool:
+    """Whether `text` (folded) names `person`: by their whole name, or by their given
+    name when no other guest has it."""
+    said = set(_words(text).split())
+    if _full_name_in(person, said):
+        return True
+    given = _given_word(person)
+    others = {_given_word(p) for p in guests if p.email != person.email}
+    return bool(given) and given in said and given not in others
+
+
+def _full_name_in(person: Person, words: set[str]) -> bool:
+    mine = _name_words(person)
+    return len(mine) > 1 and mine <= words
+
+
+def _given_word(person: Person) -> str:
+    words = _words(fold(name_of(person))).split()
+    return words[0] if words and len(words[0]) > 1 else ""
+
+
 def _organiser_takes_part(event: Event, guests: list[Person]) -> bool:
     """An organiser counts when on the guest list, when nobody else is, or when the
     invite says they join; a coordinator who only scheduled does not."""
     organiser = event.organizer
     if organiser is None or any(_same(p, organiser) for p in event.attendees):
         return False  # on the guest list: that entry decides
-    if not guests:
-        return True
     description = plain_text(event.description)
     text = fold(description)
     if ORGANISER_ABSENT.search(text):
         return False
+    if not guests:
+        return True
     return bool(ORGANISER_JOINS.search(text)) or _named_among(organiser, guests, description)
 
 
@@ -239,8 +282,9 @@ def _named_in_schedule(
     invite ("11:00 – System design with Sam Lee <sam.lee@acme.example>"): an address at
     the company's domain, on a line that is not about how to reach someone, nor about
     someone who only watches, and not the organiser's (who is decided on above)."""
-    company = {domain_of(p.email) for p in [*guests, *people_of(event)] if not is_you(p, you)}
-    company -= PUBLIC_MAIL_DOMAINS
+    # A hiring system's robot says nothing of the company: its domain is the system's.
+    people = [p for p in [*guests, *people_of(event)] if not is_you(p, you) and not _ats_robot(p)]
+    company = {domain_of(p.email) for p in people} - PUBLIC_MAIL_DOMAINS
     if not company and not guests:  # your own note of a call: the addresses it names
         company = {domain_of(a) for a in _ADDRESS.findall(description)} - PUBLIC_MAIL_DOMAINS
     organiser = event.organizer.email.lower() if event.organizer else ""
@@ -255,6 +299,10 @@ def _named_in_schedule(
             if mine and can_receive(person, you):
                 found.append(person)
     return found
+
+
+def _ats_robot(person: Person) -> bool:
+    return is_ats(person.email) and is_robot(person.email, person.name)
 
 
 def _name_before(line: str, address: str) -> str:

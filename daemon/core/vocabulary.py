@@ -50,7 +50,7 @@ def first_match(patterns: Iterable[re.Pattern[str]], text: str) -> str:
 # A job interview, named as such.
 INTERVIEW = phrases(
     # English
-    "interview", "interviews", "interviewing", "job interview", "phone screen", "phone screening",
+    "interview", "interviews", "interviewing", "interviewer", "interviewers", "job interview", "phone screen", "phone screening",
     "screening call", "screening interview", "technical screen", "tech screen", "recruiter screen",
     "recruiter call", "recruiter chat", "hiring manager", "final round", "final stage",
     "onsite interview",
@@ -103,6 +103,15 @@ STAGE = phrases(
     "spotkanie z zespolem", "zadanie rekrutacyjne", "kennismaking", "cultuurgesprek",
     "assignment", "exercise", "case", "caso", "exercice", "etude de cas", "opdracht",
     "designopdracht", "zadanie", "uppgift", "opgave", "ukol", "esercitazione",
+    "hausubung", "hausaufgabe", "domaci ukol", "home assignment", "tarea tecnica",
+    "technicke kolo", "parove programovani", "seznameni s tymem", "prakticky ukol",
+    "round 1", "round 2", "round 3", "round 4", "round one", "round two", "round three",
+    "first round", "second round", "third round", "1st round", "2nd round", "3rd round",
+    "runde 2", "runde 3", "2. runde", "3. runde", "ronda 2", "segunda ronda", "tercera ronda",
+    "rodada 2", "segunda rodada", "2e tour", "2eme tour", "deuxieme tour", "secondo round",
+    "ronde 2", "tweede ronde", "runda 2", "druga runda", "andra rundan", "anden runde",
+    "2. kolo", "druhe kolo", "prvni kolo", "finalni kolo",
+    "assessment", "assessment center", "assessment centre",
 )  # fmt: skip
 # A hiring process or your application, spoken of: what makes a neutral title an interview.
 PROCESS = phrases(
@@ -151,16 +160,87 @@ ROLE_CONTEXT = phrases(
     "die position", "stellenausschreibung", "el puesto", "la vacante", "vacante", "la posicion",
     "a vaga", "vaga", "le poste", "la posizione", "posizione di", "vacature", "de functie",
     "stanowisko", "na stanowisko", "tjansten", "stillingen", "pozici", "pozice",
+    "du poste", "au poste", "ce poste", "un poste", "la plaza", "a posicao", "il ruolo",
+    "de vacature", "het vacature", "volne misto",
+)  # fmt: skip
+# The invite asks about you as a candidate: your background, your pay, when you could start.
+ABOUT_YOU = phrases(
+    # English
+    "your background", "your experience", "your profile", "your cv", "your resume",
+    "your career so far", "your journey", "salary expectation*", "compensation expectation*",
+    "notice period", "when you could start", "what you would do here", "what you'd do here",
+    "walk me through your",
+    # German
+    "deinen werdegang", "ihren werdegang", "deine erfahrung*", "ihre erfahrung*",
+    "deinen lebenslauf", "ihren lebenslauf", "gehaltsvorstellung*", "kundigungsfrist",
+    # Spanish
+    "tu experiencia", "su experiencia", "tu trayectoria", "su trayectoria", "tu perfil",
+    "su perfil", "expectativa* salarial*", "pretension* salarial*", "tu disponibilidad",
+    # Portuguese
+    "sua experiencia", "sua trajetoria", "seu perfil", "seu curriculo",
+    "pretensao salarial", "expectativa salarial", "sua disponibilidade",
+    # French
+    "ton parcours", "votre parcours", "ton profil", "votre profil", "ton experience",
+    "votre experience", "pretentions salariales", "ton preavis", "votre preavis",
+    # Italian
+    "il tuo percorso", "il suo percorso", "la tua esperienza", "la sua esperienza",
+    "il tuo profilo", "il suo profilo", "aspettative economiche", "preavviso",
+    # Dutch
+    "je achtergrond", "jouw achtergrond", "uw achtergrond", "je ervaring", "jouw ervaring",
+    "uw ervaring", "salarisindicatie", "salariswens*", "opzegtermijn",
+    # Polish
+    "twoje doswiadczenie", "pana doswiadczenie", "pani doswiadczenie",
+    "oczekiwania finansowe", "oczekiwania placowe", "okres wypowiedzenia",
+    # Swedish, Danish, Norwegian
+    "din bakgrund", "din erfarenhet", "loneansprak", "uppsagningstid", "din baggrund",
+    "din erfaring", "oppsigelsestid", "opsigelsesvarsel",
+    # Czech
+    "tve zkusenosti", "vase zkusenosti", "tvuj zivotopis", "vas zivotopis",
+    "platove predstavy", "vypovedni lhut*", "co bys u nas", "co byste u nas",
+)  # fmt: skip
+# The people on the invite say they are hiring: what a founder or a manager writes.
+HIRING = phrases(
+    # English
+    "we're hiring", "we are hiring", "about to hire", "looking to hire", "hire our first",
+    "hiring our first", "our first hire", "we're looking for a", "we are looking for a",
+    "growing the team", "grow the team", "building the team", "build out the team",
+    # German
+    "wir suchen", "wir stellen ein", "unser team verstarken", "verstarkung fur",
+    # Spanish
+    "estamos contratando", "estamos buscando", "buscamos a", "armando el equipo",
+    "creciendo el equipo", "sumarte al equipo", "unirte al equipo",
+    # Portuguese
+    "estamos buscando", "procuramos", "reforcar o time", "reforcar a equipe",
+    "fazer parte do time", "fazer parte da equipe",
+    # French
+    "nous recrutons", "on recrute", "nous cherchons", "on cherche", "rejoindre l'equipe",
+    "rejoindre notre equipe", "renforcer l'equipe", "les recrutements",
+    # Italian
+    "stiamo assumendo", "stiamo cercando", "cerchiamo", "entrare nel team",
+    "rafforzare il team",
+    # Dutch
+    "we zoeken", "wij zoeken", "ons team versterken", "versterking voor",
+    # Polish
+    "szukamy", "rekrutujemy", "zatrudniamy", "dolaczyc do zespolu",
+    # Swedish, Danish, Norwegian
+    "vi soker", "vi anstaller", "vi soger", "vi ansaetter", "vi ansetter",
+    # Czech
+    "hledame", "nabirame", "prijimame", "posilu do tymu",
 )  # fmt: skip
 # The invite says which job it is for: "for the Staff Engineer role", "pour le poste de …".
 FOR_A_ROLE = re.compile(
-    r"(?<!\w)(?:for (?:the|a|an|our) [\w /&+.-]{2,60}? (?:role|position|opening|vacancy)"
+    r"(?<!\w)(?:(?:for|about|regarding) (?:the|a|an|our) [\w /&+.-]{2,60}?"
+    r" (?:role|position|opening|vacancy)"
     r"|(?:role|position) (?:of|as) [\w /&+.-]{2,60}?(?: at| with|[,.;]|$)"
     r"|fur die (?:stelle|position) (?:als|des|der)|(?:stelle|position) als"
-    r"|para (?:el|la) (?:puesto|posicion|vacante) de|pour le poste d[e']"
-    r"|para a (?:vaga|posicao) de|per (?:la|il) (?:posizione|ruolo) di"
+    r"|(?:para|sobre|de) (?:el|la) (?:puesto|posicion|vacante|plaza) de"
+    r"|(?:pour|sur|du|au) (?:le )?poste d[e']"
+    r"|(?:para|sobre) a (?:vaga|posicao) de|per (?:la|il) (?:posizione|ruolo) di"
     r"|voor de (?:functie|vacature) (?:van|als)|na stanowisko|till tjansten som"
-    r"|til stillingen som|na pozici)"
+    r"|til stillingen som|na pozici"
+    r"|^[ \t*•-]*(?:role|position|job|pozice|puesto|poste|posicao|vaga|stelle|functie"
+    r"|stanowisko|ruolo|posizione|tjanst|stilling)[ \t]*:[ \t]*\S)",
+    re.MULTILINE,
 )
 # A word that turns what follows into its opposite: "not part of a hiring process".
 # ("No âmbito do processo" is Portuguese for "within the process": a bare "no" is not one.)
@@ -282,6 +362,20 @@ ORGANISER_ABSENT = phrases(
     "nao estarei", "nao vou participar", "je ne serai pas", "non saro present*",
     "ik ben er niet bij", "nie bede", "nie wezme udzialu", "jag deltar inte",
 )  # fmt: skip
+# Words said of a guest who is on the invite but will not take part.
+ABSENT = phrases(
+    "will not be present", "won't be present", "will not be on the call", "won't be on the call",
+    "will not be joining", "won't be joining", "will not join", "won't join", "not attending",
+    "will not attend", "won't attend", "administrative purposes", "for information only",
+    "fyi only", "for visibility only", "nicht teil", "nicht teilnehmen", "nur zur koordination",
+    "nur zur information", "nicht anwesend", "nicht dabei", "no participara", "no asistira",
+    "no estara presente", "solo en copia", "nao participara", "nao estara presente",
+    "apenas em copia", "ne participera pas", "ne sera pas present*", "en copie pour information",
+    "pour information seulement", "non partecipera", "non sara present*", "solo in copia",
+    "neemt niet deel", "niet aanwezig", "alleen ter informatie", "nie wezmie udzialu",
+    "nie bedzie obecn*", "tylko do wiadomosci", "deltar inte", "deltager ikke", "deltar ikke",
+    "neucastni se", "nebude pritomn*", "jen pro informaci", "pouze pro informaci",
+)  # fmt: skip
 # Someone who only watches an interview: a shadow, an observer, a trainee.
 OBSERVER = phrases(
     "shadow", "shadowing", "reverse shadow", "observer", "observes", "only listens", "listen in",
@@ -309,4 +403,6 @@ JOB_SEARCH_CALENDAR = phrases(
     "bewerbung*", "jobsuche", "busqueda de empleo", "busca de emprego", "recherche d'emploi",
     "candidatures", "ricerca lavoro", "sollicitaties", "rekrutacje", "jobbsok", "jobsogning",
     "procura de emprego", "job hunting", "job-hunt", "jobsoeken", "szukanie pracy",
+    "stellensuche", "busqueda", "busqueda de trabajo", "hledani prace", "hledani zamestnani",
+    "poszukiwanie pracy", "cerca lavoro", "recherche de poste", "arbetssokande", "jobsoging",
 )  # fmt: skip

@@ -12,6 +12,7 @@ from daemon.core.detect import finished_interviews, interview_from, interviewers
 from daemon.core.model import EventStatus, Recipient, ResponseStatus, You
 
 GRACE = timedelta(minutes=10)
+JAMIE = person("jamie.fox@acme.example", "Jamie Fox")
 LOOKBACK = timedelta(hours=48)
 
 
@@ -174,6 +175,63 @@ def test_an_organiser_who_only_schedules_is_not_thanked():
 def test_the_organiser_is_thanked_when_nobody_else_is_invited():
     invite = event(attendees=(ME,), organizer=person("sam.taylor@globex.example", "Sam Taylor"))
     assert interviewers(invite, YOU) == (Recipient("sam.taylor@globex.example", "Sam Taylor"),)
+
+
+def test_interviewers_named_only_in_an_ats_invite_are_thanked():
+    invite = event(
+        attendees=(ME,),
+        organizer=person("acme@myworkday.com", "Acme – Talent Acquisition"),
+        description=(
+            "Entrevistadores:\nLaura Gómez – Directora de Ventas – laura.gomez@acme.example\n"
+            "Pablo Ruiz (pablo.ruiz@acme.example)\n"
+            "¿Preguntas? Escribe a Marta, marta.sanz@acme.example"
+        ),
+    )
+    assert [r.email for r in interviewers(invite, YOU)] == [
+        "laura.gomez@acme.example",
+        "pablo.ruiz@acme.example",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Jamie Fox is copied for administrative purposes only.",
+        "Jamie ist nur zur Koordination eingeladen und nimmt nicht teil.",
+        "Jamie Fox no participará en la entrevista.",
+    ],
+)
+def test_a_guest_the_invite_says_is_not_taking_part_is_not_thanked(sentence):
+    invite = event(
+        attendees=(ME, person("priya.raman@acme.example", "Priya Raman"), JAMIE),
+        description=f"Priya will walk you through the case. {sentence}",
+    )
+    assert [r.email for r in interviewers(invite, YOU)] == ["priya.raman@acme.example"]
+
+
+def test_the_guest_who_signs_i_wont_be_joining_is_not_thanked():
+    invite = event(
+        attendees=(ME, person("priya.raman@acme.example", "Priya Raman"), JAMIE),
+        description="You will meet Priya.\nI won't be joining the call.\n\nJamie Fox | Acme Talent",
+    )
+    assert [r.email for r in interviewers(invite, YOU)] == ["priya.raman@acme.example"]
+
+
+def test_someone_merely_named_beside_an_absence_is_still_thanked():
+    invite = event(
+        attendees=(ME, person("priya.raman@acme.example", "Priya Raman"), JAMIE),
+        description="You will meet Dr. Priya Raman; Mr. Stone from HR will not join.",
+    )
+    assert len(interviewers(invite, YOU)) == 2
+
+
+def test_an_organiser_who_says_they_are_not_there_is_not_thanked_even_alone():
+    invite = event(
+        attendees=(ME,),
+        organizer=person("lena@acme.example", "Lena Berg"),
+        description="Mit dabei ist Tom Weiss (tom@acme.example). Ich bin diesmal nicht dabei.",
+    )
+    assert [r.email for r in interviewers(invite, YOU)] == ["tom@acme.example"]
 
 
 def test_an_interviewers_line_narrows_the_recipients():

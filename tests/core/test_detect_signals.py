@@ -33,7 +33,12 @@ SIGNAL_CASES = [
     ),
     (detect.names_a_role, invite(description="About the role and the team"), 1.5),
     (detect.names_a_role, invite(description="…for the Staff Engineer role at Acme"), 4),
-    (detect.names_a_hiring_stage, invite(title="System design – Acme"), 2),
+    (detect.names_a_role, invite(description="Pozice: Junior Developer"), 4),
+    (detect.asks_about_you, invite(description="Je voudrais connaître ton parcours."), 2),
+    (detect.asks_about_you, invite(description="Salary expectations and notice period"), 2),
+    (detect.says_they_are_hiring, invite(description="We're about to hire our first PM"), 1.5),
+    (detect.names_a_hiring_stage, invite(title="System design – Acme"), 3),
+    (detect.names_a_hiring_stage, invite(title="Round 2"), 3),
     (
         detect.sent_by_a_tracking_system,
         invite(organizer=person("no-reply@greenhouse.io", "Greenhouse")),
