@@ -8,9 +8,11 @@ in WAL mode, with a schema version table for later migrations.
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -293,13 +295,17 @@ class Ledger:
     def _write_mark(self, generation: int) -> None:
         if self.path.name == ":memory:":
             return
-        temporary = self._mark.with_name(f".{self._mark.name}.tmp")
+        # A fresh name each time: a run killed mid-write leaves its temporary file behind,
+        # and the next must not trip over it (it is swept up below).
+        temporary = self._mark.with_name(f".{self._mark.name}.{secrets.token_hex(6)}.tmp")
         try:
             write_atomically(temporary, self._mark, str(generation).encode("ascii"))
         except OSError as error:
             raise LedgerError(
                 f"the ledger's mark {self._mark} cannot be written: {error.strerror or error}"
             ) from None
+        for leftover in self._mark.parent.glob(f".{glob.escape(self._mark.name)}*.tmp"):
+            leftover.unlink(missing_ok=True)
 
     @property
     def _mark(self) -> Path:

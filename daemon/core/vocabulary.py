@@ -50,7 +50,8 @@ def first_match(patterns: Iterable[re.Pattern[str]], text: str) -> str:
 # A job interview, named as such.
 INTERVIEW = phrases(
     # English
-    "interview", "interviews", "interviewing", "interviewer", "interviewers", "job interview", "phone screen", "phone screening",
+    "interview", "interviews", "interviewing", "interviewer", "interviewers", "job interview",
+    "phone screen", "phone screening",
     "screening call", "screening interview", "technical screen", "tech screen", "recruiter screen",
     "recruiter call", "recruiter chat", "hiring manager", "final round", "final stage",
     "onsite interview",

@@ -254,3 +254,15 @@ def test_a_ledger_restored_from_an_older_copy_drafts_nothing_twice(tmp_path):
     assert set(statuses.values()) == {DraftStatus.DRAFTED}
     because = daemon.runtime.ledger.meta("rebuilt-because") or ""
     assert "older than the daemon's last run" in because
+
+
+def test_a_run_killed_while_writing_the_mark_does_not_stop_the_next(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.sqlite3", NOW)
+    ledger.advance()
+    # What a kill between creating the mark's temporary file and renaming it leaves.
+    for leftover in (".ledger.sqlite3.began.tmp", ".ledger.sqlite3.began.0123456789ab.tmp"):
+        (tmp_path / leftover).write_text("1", encoding="ascii")
+    ledger.advance()
+    ledger.close()
+    assert (tmp_path / "ledger.sqlite3.began").read_text(encoding="ascii") == "2"
+    assert not list(tmp_path.glob(".*.tmp"))
