@@ -93,8 +93,15 @@ def start(home: Path, notify: Path | None, watchdog_usec: int = 0) -> subprocess
 
 
 def finish(process: subprocess.Popen[str]) -> str:
+    """SIGTERM, then what the daemon wrote to stderr once it exited. One that does not stop
+    is killed (not left running past the test) and fails the test with its stderr."""
     process.send_signal(signal.SIGTERM)
-    _out, err = process.communicate(timeout=10)
+    try:
+        _out, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _out, err = process.communicate()
+        raise AssertionError(f"the daemon did not stop within 30 s of SIGTERM:\n{err}") from None
     return err
 
 
