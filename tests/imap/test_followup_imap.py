@@ -22,9 +22,12 @@ pytestmark = pytest.mark.system
 
 @pytest.fixture
 def env(tmp_path: Path, account: Account) -> dict[str, str]:
-    """A fresh home, and the account's password in the variable the configuration names."""
+    """A fresh home, and the account's password in the variable the configuration names.
+    The zone is UTC, the one NOW and the expected reminder are written in: the default quiet
+    hours (22:00-07:00) are the machine's local time, and in Sydney NOW is 03:00."""
     kept = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_"))}
     return kept | {
+        "TZ": "UTC",
         "HOME": str(tmp_path / "home"),
         "XDG_CONFIG_HOME": str(tmp_path / "home" / ".config"),
         "XDG_STATE_HOME": str(tmp_path / "home" / ".state"),

@@ -71,7 +71,9 @@ def test_under_the_journal_lines_carry_syslog_priorities(tmp_path):
     with log.open("w") as stderr:
         stat = os.fstat(stderr.fileno())
         env = os.environ | {"JOURNAL_STREAM": f"{stat.st_dev}:{stat.st_ino}"}
-        subprocess.run([sys.executable, "-c", script], stderr=stderr, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "-c", script], stderr=stderr, env=env, check=True, timeout=60
+        )
     assert log.read_text().splitlines() == [
         "<3>x: bad",
         "<4>x: careful",
@@ -86,7 +88,9 @@ def test_on_a_terminal_lines_carry_a_time_stamp(tmp_path):
         "configure_logging(logging.INFO)\nlogging.getLogger('x').warning('careful')\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "JOURNAL_STREAM"}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.stderr.rstrip().endswith(" WARNING x: careful")
     assert not result.stderr.startswith("<")
 
@@ -161,6 +165,7 @@ def test_a_fatal_error_under_the_journal_is_filed_as_an_error(tmp_path):
             stderr=stderr,
             env=env,
             check=False,
+            timeout=60,
         )
     assert done.returncode == 78
     lines = log.read_text().splitlines()

@@ -52,7 +52,12 @@ def analyze(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     runtime.mkdir(mode=0o700, exist_ok=True)
     env = os.environ | {"XDG_RUNTIME_DIR": str(runtime)}
     return subprocess.run(
-        ["systemd-analyze", *args], capture_output=True, text=True, env=env, check=False
+        ["systemd-analyze", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
     )
 
 

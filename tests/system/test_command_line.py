@@ -222,7 +222,7 @@ def test_completion_scripts_are_generated_from_the_parser(home):
         for command in ("debrief", "preview", "status", "check"):
             assert command in script, shell
     bash = followup("completion", "bash", env=home).stdout
-    checked = subprocess.run(["bash", "-n"], input=bash, capture_output=True, text=True)
+    checked = subprocess.run(["bash", "-n"], input=bash, capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stderr
 
 
@@ -232,13 +232,15 @@ def test_the_manual_page_is_generated_from_the_parser(home):
     for command in ("debrief", "preview", "init", "check"):
         assert command in page
     if shutil.which("man"):
-        shown = subprocess.run(["man", "-l", "-"], input=page, capture_output=True, text=True)
+        shown = subprocess.run(
+            ["man", "-l", "-"], input=page, capture_output=True, text=True, timeout=60
+        )
         assert shown.returncode == 0
 
 
 def test_the_demos_hint_runs_as_printed(home, tmp_path):
     shown = followup("demo", "--dir", str(tmp_path / "demo"), env=home).stdout
     [hint] = re.findall(r"^Try: (.+)$", shown, re.MULTILINE)
-    tried = subprocess.run(hint, shell=True, capture_output=True, text=True, env=home)
+    tried = subprocess.run(hint, shell=True, capture_output=True, text=True, env=home, timeout=120)
     assert tried.returncode in (0, 1), tried.stderr  # 1: the demo's overdue draft needs you
     assert "Dana White" in tried.stdout

@@ -47,13 +47,25 @@ def wait_for_drafts(folder: Path, count: int, process: subprocess.Popen[str]) ->
     raise AssertionError(f"no drafts appeared; stderr:\n{process.communicate()[1]}")
 
 
+def stop(process: subprocess.Popen[str], how: signal.Signals = signal.SIGTERM) -> str:
+    """Send `how`, then what the daemon wrote to stderr once it exited; one that does not
+    stop is killed (not left running past the test) and fails the test with its stderr."""
+    process.send_signal(how)
+    try:
+        _out, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _out, err = process.communicate()
+        raise AssertionError(f"the daemon did not stop within 30 s of {how.name}:\n{err}") from None
+    return err
+
+
 @pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
 def test_the_daemon_drafts_keeps_running_and_stops_cleanly(tmp_path, stop_with):
     process, drafts = start_daemon(tmp_path)
     wait_for_drafts(drafts, 5, process)
     assert process.poll() is None  # still running after its first cycle
-    process.send_signal(stop_with)
-    _out, err = process.communicate(timeout=10)
+    err = stop(process, stop_with)
     assert process.returncode == 0, err
     assert f"received {signal.Signals(stop_with).name}, stopping" in err
     assert "Traceback" not in err
@@ -77,6 +89,5 @@ def test_an_interview_added_to_the_calendar_after_it_ended_is_drafted_within_sec
 
     # The periodic cycle is 5 minutes away: only watching the file drafts it this soon.
     wait_for_drafts(drafts, 6, process)
-    process.send_signal(signal.SIGTERM)
-    _out, err = process.communicate(timeout=10)
+    err = stop(process)
     assert "changed; checking it now" in err

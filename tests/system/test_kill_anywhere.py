@@ -108,7 +108,7 @@ def ledger_of(config: Path, env: dict[str, str]) -> list[dict]:
     shown = subprocess.run(
         [sys.executable, "-m", "daemon", "status", "--json", "--config", str(config),
          "--now", clock(KILLS, KILLS).isoformat()],
-        env=env, capture_output=True, text=True, check=False,
+        env=env, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     return [row for row in json.loads(shown.stdout) if row["state"] not in {"problem", "possible"}]
 
