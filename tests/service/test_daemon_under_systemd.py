@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from command_line import stop
 
 from daemon.demo import sample_calendar
 
@@ -93,19 +94,6 @@ def start(home: Path, notify: Path | None, watchdog_usec: int = 0) -> subprocess
     )
 
 
-def finish(process: subprocess.Popen[str]) -> str:
-    """SIGTERM, then what the daemon wrote to stderr once it exited. One that does not stop
-    is killed (not left running past the test) and fails the test with its stderr."""
-    process.send_signal(signal.SIGTERM)
-    try:
-        _out, err = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _out, err = process.communicate()
-        raise AssertionError(f"the daemon did not stop within 30 s of SIGTERM:\n{err}") from None
-    return err
-
-
 def test_ready_watchdog_status_and_stopping(home, systemd):
     process = start(home, systemd.path, watchdog_usec=400_000)
     try:
@@ -120,7 +108,7 @@ def test_ready_watchdog_status_and_stopping(home, systemd):
         assert sum(m == "WATCHDOG=1" for m in systemd.messages) >= 3
     finally:
         started = time.monotonic()
-        err = finish(process)
+        err = stop(process)
     assert process.returncode == 0, err
     assert time.monotonic() - started < 5
     assert "STOPPING=1" in systemd.wait_for("STOPPING=1")
@@ -135,7 +123,7 @@ def test_a_second_instance_on_the_same_state_refuses(home, systemd):
         assert second.returncode == 1
         assert "already running on" in err and f"pid {first.pid}" in err
     finally:
-        finish(first)
+        stop(first)
     assert first.returncode == 0
 
 
@@ -158,7 +146,7 @@ def test_sighup_applies_a_good_config_and_keeps_the_old_one_when_broken(home, sy
         systemd.wait_for("READY=1")
         systemd.wait_for("STATUS=10 drafts waiting")
     finally:
-        err = finish(process)
+        err = stop(process)
     assert process.returncode == 0, err
     assert "kept the running configuration" in err and "not valid TOML" in err
     assert "configuration reloaded" in err
@@ -185,7 +173,7 @@ def test_a_storm_of_signals_neither_hangs_nor_loses_the_stop(home, systemd):
                 systemd.collect(0.001)
         assert process.poll() is None
     finally:
-        err = finish(process)
+        err = stop(process)
     assert process.returncode == 0, err
     assert "received SIGTERM, stopping" in err and "Traceback" not in err
     assert "reloading the configuration, as asked" in err
@@ -198,6 +186,6 @@ def test_a_manager_that_stops_listening_does_not_keep_the_daemon_from_stopping(h
         systemd.wait_for("READY=1")
         time.sleep(1)  # nobody reads: the manager's queue is full long before this
     finally:
-        err = finish(process)
+        err = stop(process)
     assert process.returncode == 0, err
     assert "stopped" in err

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from command_line import stop
 
 from daemon.demo import sample_calendar
 
@@ -45,19 +46,6 @@ def wait_for_drafts(folder: Path, count: int, process: subprocess.Popen[str]) ->
         time.sleep(0.05)
     process.kill()
     raise AssertionError(f"no drafts appeared; stderr:\n{process.communicate()[1]}")
-
-
-def stop(process: subprocess.Popen[str], how: signal.Signals = signal.SIGTERM) -> str:
-    """Send `how`, then what the daemon wrote to stderr once it exited; one that does not
-    stop is killed (not left running past the test) and fails the test with its stderr."""
-    process.send_signal(how)
-    try:
-        _out, err = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _out, err = process.communicate()
-        raise AssertionError(f"the daemon did not stop within 30 s of {how.name}:\n{err}") from None
-    return err
 
 
 @pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
