@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from calendar_contract import PANEL, Meeting
-from meeting_ics import SERIES, SERIES_OCCURRENCES, SERIES_UID, SERIES_WINDOW, meeting_file
+from meeting_ics import (
+    SERIES,
+    SERIES_OCCURRENCES,
+    SERIES_UID,
+    SERIES_WINDOW,
+    meeting_file,
+    series_occurrences,
+)
 
 from connectors import vdir
 from connectors.ics import OverBudgetError
@@ -68,11 +75,7 @@ def test_a_series_and_its_moved_instance_in_one_file_are_read_as_one_series(fold
     (folder / "loop.ics").write_bytes(SERIES)
     events = VdirCalendar("work", folder).events(*SERIES_WINDOW)
     assert {e.uid for e in events} == {SERIES_UID}
-    assert [
-        (e.occurrence.astimezone(UTC), e.start.astimezone(UTC), e.title)
-        for e in events
-        if e.occurrence
-    ] == SERIES_OCCURRENCES
+    assert series_occurrences(events) == SERIES_OCCURRENCES
     assert all(str(e.start.tzinfo) == "Europe/Berlin" for e in events)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from calendar_contract import Guest, Meeting
 from icalendar import Calendar, Event, vCalAddress
@@ -124,3 +126,12 @@ SERIES_OCCURRENCES = [
     ),
 ]
 """What `SERIES` holds in `SERIES_WINDOW`, as every source must report it."""
+
+
+def series_occurrences(events: Iterable[Any]) -> list[tuple[datetime, datetime, str]]:
+    """The instances among `events` in the shape of SERIES_OCCURRENCES."""
+    return [
+        (e.occurrence.astimezone(UTC), e.start.astimezone(UTC), e.title)
+        for e in events
+        if e.occurrence
+    ]
