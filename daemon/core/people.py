@@ -4,6 +4,8 @@ Pure. `interviewers(event, you)` says who gets a thank-you: everyone who took
 part in interviewing you, each once, written the way their name is spoken.
 Left out: you (and your aliases), rooms and resources, people who declined or
 delegated, non-participants, observers when real interviewers are there,
+guests the invite says will not take part ("copied for administrative purposes
+only", a recruiter who signs "I won't be joining"),
 scheduling and no-reply robots, a coordinator who organised the event without
 being a guest (unless the invite says they join), and addresses unsafe to put
 in a header. An interviewer an applicant tracking system left off the guest
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from daemon.core.model import Event, Person, Recipient, ResponseStatus, You
@@ -203,13 +206,12 @@ def _without_absentees(guests: list[Person], description: str) -> list[Person]:
     ("Orla Walsh is copied for administrative purposes only"), or the one who signs an
     invite that says "I won't be joining". Never everyone: then the invite is misread."""
     text = fold(description)
-    absent = {
-        p.email
-        for sentence in re.split(r"[.;!?\n]", text)
-        if ABSENT.search(sentence)
-        for p in guests
-        if _named_on(p, sentence, guests)
-    }
+    givens = Counter(_given_word(p) for p in guests)
+    absent: set[str] = set()
+    for sentence in re.split(r"[.;!?\n]", text):
+        if ABSENT.search(sentence):
+            words = set(_words(sentence).split())
+            absent |= {p.email for p in guests if _named_by(p, words, givens)}
     said = ORGANISER_ABSENT.search(text)
     if said is not None:
         signed = set(_words(text[said.end() :]).split())
@@ -218,15 +220,11 @@ def _without_absentees(guests: list[Person], description: str) -> list[Person]:
     return present or guests
 
 
-def _named_on(person: Person, text: str, guests: list[Person]) -> bool:
-    """Whether `text` (folded) names `person`: by their whole name, or by their given
-    name when no other guest has it."""
-    said = set(_words(text).split())
-    if _full_name_in(person, said):
-        return True
+def _named_by(person: Person, words: set[str], givens: Counter[str]) -> bool:
+    """Whether `words` (folded) name `person`: their whole name, or a given name that no
+    other guest has."""
     given = _given_word(person)
-    others = {_given_word(p) for p in guests if p.email != person.email}
-    return bool(given) and given in said and given not in others
+    return _full_name_in(person, words) or (givens[given] == 1 and given in words)
 
 
 def _full_name_in(person: Person, words: set[str]) -> bool:
@@ -241,7 +239,8 @@ def _given_word(person: Person) -> str:
 
 def _organiser_takes_part(event: Event, guests: list[Person]) -> bool:
     """An organiser counts when on the guest list, when nobody else is, or when the
-    invite says they join; a coordinator who only scheduled does not."""
+    invite says they join; a coordinator who only scheduled, or who writes that they
+    will not be there, does not."""
     organiser = event.organizer
     if organiser is None or any(_same(p, organiser) for p in event.attendees):
         return False  # on the guest list: that entry decides
